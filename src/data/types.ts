@@ -1,0 +1,70 @@
+/**
+ * The data contract between `data/` and `train/`: a dataset is a set of samples held in flat
+ * typed arrays (no tensors), so that it can be shuffled, split and batched without leaking
+ * GPU/wasm memory. Tensors are made per batch by the batcher.
+ */
+
+/** How a task's labels are encoded. */
+export type LabelKind =
+  /** One class index per sample, stored in an Int32Array; `numClasses` is set. */
+  | "class"
+  /** `labelSize` 0/1 targets per sample, stored in a Float32Array. */
+  | "multiLabel"
+  /** `labelSize` real targets per sample, stored in a Float32Array. */
+  | "regression";
+
+export interface Dataset {
+  /** Human name, used in error messages ("mnist/train"). */
+  readonly name: string;
+  /** Number of samples. */
+  readonly size: number;
+  /** Shape of one input sample, e.g. [28, 28, 1] or [maxTokens]. */
+  readonly inputShape: readonly number[];
+  /** "float32" for images/tabular, "int32" for token ids. */
+  readonly inputDtype: "float32" | "int32";
+  /** Inputs, `size * prod(inputShape)` values, sample-major. */
+  readonly x: Float32Array | Int32Array;
+  readonly labelKind: LabelKind;
+  /** Values per sample in `y`: 1 for "class". */
+  readonly labelSize: number;
+  /** Number of classes for "class" and "multiLabel" labels. */
+  readonly numClasses?: number;
+  /** Labels, `size * labelSize` values. */
+  readonly y: Int32Array | Float32Array;
+  /** Optional per-sample label mask: 1 = the label is present, 0 = missing (partial labels). */
+  readonly mask?: Uint8Array;
+  /** Optional class names, index-aligned. */
+  readonly classNames?: readonly string[];
+}
+
+/** One task's mini-batch, as tensors. The consumer disposes them (or runs inside tf.tidy). */
+export interface Batch {
+  /** Inputs, [n, ...inputShape]. */
+  readonly x: import("@tensorflow/tfjs").Tensor;
+  /** Labels: [n] int32 class indices, or [n, labelSize] float32. */
+  readonly y: import("@tensorflow/tfjs").Tensor;
+  /** [n] float32, 1 where the label is present; absent when every label is present. */
+  readonly mask?: import("@tensorflow/tfjs").Tensor;
+  /** Number of samples, n. */
+  readonly size: number;
+}
+
+/** One training step's data: a batch for each task that takes part in the step. */
+export type Step<T extends string = string> = Partial<Record<T, Batch>>;
+
+/**
+ * Decides how often each task is drawn. `probabilities` is the contract (DESIGN.md section 3);
+ * `progress` is the fraction of training done, in [0, 1] (used by annealed samplers).
+ */
+export interface TaskSampler {
+  readonly name: string;
+  /**
+   * "one": each step trains one task, drawn with `probabilities`; an epoch is
+   *   ceil(sum of sizes / batchSize) steps.
+   * "all": each step holds one batch of every task (what gradient-based weighting needs);
+   *   an epoch is ceil(largest size / batchSize) steps and smaller tasks cycle, reshuffled
+   *   each pass. `probabilities` then scale nothing and serve for reporting.
+   */
+  readonly mode: "one" | "all";
+  probabilities(sizes: Readonly<Record<string, number>>, progress?: number): Record<string, number>;
+}

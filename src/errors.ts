@@ -1,0 +1,86 @@
+/**
+ * Typed errors. Every polytask error carries a stable `code`, and where it applies the task,
+ * the field, the offending value and what was expected, so callers can react programmatically
+ * and people can act on the message.
+ */
+export interface PolytaskErrorDetails {
+  /** Task (or dataset) the error is about. */
+  task?: string;
+  /** Field, option or argument name. */
+  field?: string;
+  /** The value that was received. */
+  value?: unknown;
+  /** What was expected instead, in words. */
+  expected?: string;
+  /** Index of the offending sample or element, when there is one. */
+  index?: number;
+  /** Underlying error. */
+  cause?: unknown;
+}
+
+export class PolytaskError extends Error {
+  readonly code: string;
+  readonly task?: string;
+  readonly field?: string;
+  readonly value?: unknown;
+  readonly expected?: string;
+  readonly index?: number;
+
+  constructor(code: string, message: string, details: PolytaskErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.task = details.task;
+    this.field = details.field;
+    this.value = details.value;
+    this.expected = details.expected;
+    this.index = details.index;
+  }
+}
+
+/** An option or argument has a bad value. */
+export class ConfigError extends PolytaskError {
+  constructor(message: string, details: PolytaskErrorDetails = {}) {
+    super("E_CONFIG", message, details);
+  }
+}
+
+/** A name (strategy, sampler, optimizer, backend...) is not registered. */
+export class UnknownNameError extends PolytaskError {
+  readonly known: readonly string[];
+  constructor(kind: string, name: string, known: readonly string[]) {
+    super(
+      "E_UNKNOWN_NAME",
+      `Unknown ${kind} "${name}". Known ${kind} names: ${known.join(", ")}.`,
+      { field: kind, value: name, expected: `one of ${known.join(", ")}` },
+    );
+    this.known = known;
+  }
+}
+
+/** Data does not have the shape, type or range it must have. */
+export class DataError extends PolytaskError {
+  constructor(message: string, details: PolytaskErrorDetails = {}) {
+    super("E_DATA", message, details);
+  }
+}
+
+/** A compute backend cannot be used. */
+export class BackendError extends PolytaskError {
+  constructor(message: string, details: PolytaskErrorDetails = {}) {
+    super("E_BACKEND", message, details);
+  }
+}
+
+/** Shows a value compactly in an error message. */
+export function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || value == null)
+    return String(value);
+  try {
+    const s = JSON.stringify(value);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * polytask: multi-task supervised fine-tuning on TensorFlow.js.
+ * This file is the whole public surface; `package.json`'s exports map points here.
+ */
+
+// errors
+export {
+  PolytaskError,
+  ConfigError,
+  UnknownNameError,
+  DataError,
+  BackendError,
+} from "./errors.js";
+export type { PolytaskErrorDetails } from "./errors.js";
+
+// utilities
+export { Random } from "./util/random.js";
+
+// backend
+// (useBackend, backendInfo: src/backend)
+
+// data
+export type { Dataset, LabelKind } from "./data/types.js";
+
+// training
+export type {
+  WeightingStrategy,
+  WeightingInstance,
+  WeightingContext,
+  WeightingNeeds,
+} from "./train/weighting/types.js";

@@ -1,0 +1,45 @@
+/**
+ * The seam between the library and whatever runs it. A notebook kernel installs a
+ * `DisplayHost` on `globalThis` under a registered symbol (so the library copy a notebook
+ * imports and the kernel's own copy agree without sharing a module instance); the library's
+ * `display` sends MIME bundles to it. Outside a kernel there is no host and output goes to
+ * the terminal.
+ *
+ * Interrupts: the kernel dispatches an "interrupt" event on the shared `interruptTarget()`;
+ * the training loop listens to it (and to SIGINT) and stops at the next step boundary.
+ */
+export type MimeBundle = Record<string, unknown>;
+
+export interface DisplayOptions {
+  metadata?: Record<string, unknown>;
+  /** Id of the display; with `update: true`, replaces that display's content in place. */
+  displayId?: string;
+  update?: boolean;
+}
+
+export interface DisplayHost {
+  display(bundle: MimeBundle, opts?: DisplayOptions): void;
+  clearOutput(wait?: boolean): void;
+}
+
+const HOST = Symbol.for("polytask.displayHost");
+const INTERRUPT = Symbol.for("polytask.interruptTarget");
+
+type Global = typeof globalThis & { [HOST]?: DisplayHost; [INTERRUPT]?: EventTarget };
+
+/** The installed display host, if a kernel installed one. */
+export function currentHost(): DisplayHost | undefined {
+  return (globalThis as Global)[HOST];
+}
+
+/** Installs (or, with undefined, removes) the display host. Used by the kernel and by tests. */
+export function setHost(host: DisplayHost | undefined): void {
+  (globalThis as Global)[HOST] = host;
+}
+
+/** The process-wide target on which the kernel dispatches "interrupt" events. */
+export function interruptTarget(): EventTarget {
+  const g = globalThis as Global;
+  g[INTERRUPT] ??= new EventTarget();
+  return g[INTERRUPT];
+}

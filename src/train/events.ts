@@ -1,0 +1,51 @@
+/**
+ * Training events: the loop emits them; progress bars, live plots, early stopping and
+ * checkpoints listen. Nothing here knows about Jupyter or plotly.
+ *
+ * Log keys (one `EpochLog` per epoch, also `Run.history`):
+ * - `loss` (weighted total), `loss/<task>`, `<metric>/<task>` (e.g. `accuracy/digits`),
+ *   `weight/<task>` (mean weight the strategy gave the task over the epoch)
+ * - validation: `val/<task>/loss`, `val/<task>/<metric>`, `val/mean/<metric>`
+ * - `epoch` (0-based), `step` (global step at epoch end), `time` (seconds since train begin),
+ *   `lr`
+ */
+export type EpochLog = { readonly epoch: number } & Readonly<Record<string, number>>;
+
+export interface TrainBeginEvent {
+  readonly tasks: readonly string[];
+  readonly epochs: number;
+  readonly stepsPerEpoch: number;
+  /** One-line backend summary, e.g. "wasm (cpu, 1 thread, 5 patched kernels)". */
+  readonly backend: string;
+  /** The run's options as JSON, for reports. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export interface StepEvent {
+  readonly step: number;
+  readonly epoch: number;
+  /** Step within the epoch, 0-based. */
+  readonly stepInEpoch: number;
+  readonly stepsPerEpoch: number;
+  /** Loss of each task that took part in the step. */
+  readonly losses: Readonly<Record<string, number>>;
+  /** Weight of each task that took part in the step. */
+  readonly weights: Readonly<Record<string, number>>;
+  /** Optional analysis sampled this step: pairwise cosine of task gradients, task order. */
+  readonly gradientCosine?: readonly (readonly number[])[];
+}
+
+export interface TrainEndEvent {
+  readonly history: readonly EpochLog[];
+  /** Why training stopped. */
+  readonly reason: "completed" | "earlyStopping" | "interrupted" | "nanLoss";
+  readonly message?: string;
+}
+
+/** A listener; every hook is optional and may be async (the loop awaits it). */
+export interface TrainingListener {
+  onTrainBegin?(e: TrainBeginEvent): void | Promise<void>;
+  onStep?(e: StepEvent): void | Promise<void>;
+  onEpochEnd?(log: EpochLog): void | Promise<void>;
+  onTrainEnd?(e: TrainEndEvent): void | Promise<void>;
+}

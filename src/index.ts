@@ -29,3 +29,10 @@ export type {
   WeightingContext,
   WeightingNeeds,
 } from "./train/weighting/types.js";
+export { weighting } from "./train/weighting/index.js";
+export {
+  resolveWeighting,
+  registerWeighting,
+  weightingNames,
+} from "./train/weighting/registry.js";
+export type { GradientMode } from "./train/weighting/define.js";

@@ -1,0 +1,112 @@
+/**
+ * Shared building blocks for weighting strategies: an immutable strategy value, the
+ * gradient-mode option shared by every gradient-based method, and option validation.
+ */
+import { ConfigError, show } from "../../errors.js";
+import type { WeightingInstance, WeightingNeeds, WeightingStrategy } from "./types.js";
+
+/**
+ * Where gradient-based strategies take their per-task gradients. Defaults to `"shared"`.
+ * - `"shared"`: gradients of the shared (backbone) parameters, [T, P].
+ * - `"representation"`: gradients of the shared representation (backbone output), as in
+ *   MGDA-UB; cost independent of the backbone size.
+ */
+export type GradientMode = "shared" | "representation";
+
+export interface GradientModeArgs {
+  /** Where per-task gradients are taken. Defaults to `"shared"`. */
+  mode?: GradientMode;
+}
+
+/** The `needs` of a gradient-based strategy in the given mode. */
+export function needsFor(mode: GradientMode | undefined): WeightingNeeds {
+  const m = mode ?? "shared";
+  if (m === "shared") return "sharedGradients";
+  if (m === "representation") return "representationGradients";
+  throw new ConfigError(
+    `Weighting option "mode" is ${show(m)}; expected "shared" or "representation".`,
+    { field: "mode", value: m, expected: '"shared" or "representation"' },
+  );
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const v of Object.values(value as object)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Drops `undefined` fields so that configs compare and serialise cleanly. */
+function clean<C extends object>(config: C): C {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) if (v !== undefined) out[k] = v;
+  return out as C;
+}
+
+/** Builds an immutable strategy value. `config` is copied (via JSON) and deep-frozen. */
+export function defineStrategy<C extends object>(
+  name: string,
+  needs: WeightingNeeds,
+  config: C,
+  create: (tasks: readonly string[], opts: { seed: number }) => WeightingInstance,
+): WeightingStrategy<C> {
+  const frozen = deepFreeze(JSON.parse(JSON.stringify(clean(config))) as C);
+  return Object.freeze({
+    name,
+    needs,
+    config: frozen,
+    create(tasks: readonly string[], opts: { seed: number }): WeightingInstance {
+      if (tasks.length === 0)
+        throw new ConfigError(`Weighting "${name}": needs at least one task, got none.`, {
+          field: "tasks",
+          value: tasks,
+          expected: "one or more task names",
+        });
+      return create(tasks, opts);
+    },
+  });
+}
+
+/** Validates a positive finite number option (or returns the default). */
+export function positive(strategy: string, field: string, value: unknown, dflt: number): number {
+  if (value === undefined) return dflt;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0)
+    throw new ConfigError(
+      `Weighting "${strategy}": option "${field}" is ${show(value)}; expected a positive number.`,
+      { field, value, expected: "a positive finite number" },
+    );
+  return value;
+}
+
+/** Validates a non-negative finite number option (or returns the default). */
+export function nonNegative(strategy: string, field: string, value: unknown, dflt: number): number {
+  if (value === undefined) return dflt;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
+    throw new ConfigError(
+      `Weighting "${strategy}": option "${field}" is ${show(value)}; expected a number >= 0.`,
+      { field, value, expected: "a finite number >= 0" },
+    );
+  return value;
+}
+
+/** Checks a restored state's per-task array. */
+export function stateArray(strategy: string, field: string, value: unknown, n: number): number[] {
+  if (!Array.isArray(value) || value.length !== n || value.some((v) => typeof v !== "number"))
+    throw new ConfigError(
+      `Weighting "${strategy}": state field "${field}" is ${show(value)}; expected ${n} numbers.`,
+      { field, value, expected: `an array of ${n} numbers` },
+    );
+  return value.slice();
+}
+
+/** Reads an object-valued state, or fails with a clear error. */
+export function stateObject(strategy: string, state: unknown): Record<string, unknown> {
+  if (state === null || typeof state !== "object")
+    throw new ConfigError(`Weighting "${strategy}": state is ${show(state)}; expected an object.`, {
+      field: "state",
+      value: state,
+      expected: "an object from getState()",
+    });
+  return state as Record<string, unknown>;
+}

@@ -1,0 +1,48 @@
+/**
+ * Training kernels for tfjs's `wasm` backend: registers fast (or missing) gradient kernels on the
+ * already-initialised "wasm" backend and returns the names it patched.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { conv2DBackpropFilter } from "./conv2d_backprop_filter.js";
+import { conv2DBackpropInput } from "./conv2d_backprop_input.js";
+import { unsortedSegmentSum } from "./unsorted_segment_sum.js";
+import { type WasmKernelFunc, saveOriginal } from "./wasm_backend.js";
+
+/** Our kernels by tfjs kernel name. */
+const KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
+  ["Conv2DBackpropFilter", conv2DBackpropFilter],
+  ["Conv2DBackpropInput", conv2DBackpropInput],
+  ["UnsortedSegmentSum", unsortedSegmentSum],
+];
+
+/** Kernel names this module patches, in registration order. */
+export const WASM_TRAINING_KERNELS: readonly string[] = KERNELS.map(([name]) => name);
+
+/**
+ * Registers (or replaces) our training kernels for "wasm". Idempotent: calling it again re-registers
+ * the same functions. Saves the package's own kernels first so ours can delegate to them.
+ * Throws when the wasm backend is not registered.
+ */
+export function registerWasmTrainingKernels(): string[] {
+  if (tf.findBackendFactory("wasm") == null && tf.findBackend("wasm") == null) {
+    throw new Error(
+      'registerWasmTrainingKernels: the "wasm" backend is not registered (import "@tensorflow/tfjs-backend-wasm")',
+    );
+  }
+  // Save every original first: our kernels call the package's Conv2D, Transpose, BatchMatMul...
+  for (const name of ["Conv2D", "Transpose", "BatchMatMul", "_FusedMatMul", "Slice"]) {
+    saveOriginal(name);
+  }
+  for (const [name] of KERNELS) saveOriginal(name);
+  const patched: string[] = [];
+  for (const [kernelName, kernelFunc] of KERNELS) {
+    if (tf.getKernel(kernelName, "wasm") !== undefined) tf.unregisterKernel(kernelName, "wasm");
+    tf.registerKernel({
+      kernelName,
+      backendName: "wasm",
+      kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+    });
+    patched.push(kernelName);
+  }
+  return patched;
+}

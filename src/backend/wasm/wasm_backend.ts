@@ -1,0 +1,89 @@
+/**
+ * The small slice of tfjs-backend-wasm's `BackendWasm` that our kernels use, and helpers to run
+ * other wasm kernels from inside a kernel (the way tfjs's own composite kernels do).
+ */
+import * as tf from "@tensorflow/tfjs";
+
+export type Shape = number[];
+export type HeapArray = Float32Array | Int32Array | Uint8Array;
+
+/** What our kernels need from tfjs-backend-wasm's BackendWasm (not exported as a type there). */
+export interface WasmBackend {
+  makeOutput(shape: Shape, dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: tf.DataId, force?: boolean): boolean;
+  typedArrayFromHeap(info: tf.TensorInfo): HeapArray;
+}
+
+export type Attrs = Record<string, unknown>;
+export type Inputs = Record<string, tf.TensorInfo>;
+
+/** A kernel function as registered with tf.registerKernel. */
+export type WasmKernelFunc = (args: {
+  inputs: Inputs;
+  backend: WasmBackend;
+  attrs?: Attrs;
+}) => tf.TensorInfo | tf.TensorInfo[];
+
+/** Kernels as the wasm package shipped them, saved before we replace any of them. */
+const originals = new Map<string, WasmKernelFunc>();
+
+/** Remember the package's own kernel `name` (first call wins, so re-registration is safe). */
+export function saveOriginal(name: string): void {
+  if (originals.has(name)) return;
+  const config = tf.getKernel(name, "wasm");
+  if (config !== undefined) originals.set(name, config.kernelFunc as unknown as WasmKernelFunc);
+}
+
+/** Runs the package's own kernel `name` (the saved original when we replaced it). */
+export function runOriginal(
+  backend: WasmBackend,
+  name: string,
+  inputs: Inputs,
+  attrs: Attrs = {},
+): tf.TensorInfo {
+  const fn =
+    originals.get(name) ??
+    (tf.getKernel(name, "wasm")?.kernelFunc as unknown as WasmKernelFunc | undefined);
+  if (fn === undefined) throw new Error(`wasm kernel ${name} is not registered`);
+  const out = fn({ inputs, backend, attrs });
+  return Array.isArray(out) ? (out[0] as tf.TensorInfo) : out;
+}
+
+/** Runs the currently registered wasm kernel `name` (ours when we patched it). */
+export function runKernel(
+  backend: WasmBackend,
+  name: string,
+  inputs: Inputs,
+  attrs: Attrs = {},
+): tf.TensorInfo {
+  const config = tf.getKernel(name, "wasm");
+  if (config === undefined) throw new Error(`wasm kernel ${name} is not registered`);
+  const out = (config.kernelFunc as unknown as WasmKernelFunc)({ inputs, backend, attrs });
+  return Array.isArray(out) ? (out[0] as tf.TensorInfo) : out;
+}
+
+/** Frees intermediate tensor infos made inside a kernel. */
+export function release(backend: WasmBackend, ...infos: tf.TensorInfo[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}
+
+/** A float32 view of a tensor's bytes on the wasm heap (re-take it after any allocation). */
+export function f32(backend: WasmBackend, info: tf.TensorInfo): Float32Array {
+  const view = backend.typedArrayFromHeap(info);
+  if (!(view instanceof Float32Array)) throw new Error(`expected float32, got ${info.dtype}`);
+  return view;
+}
+
+/** Transposes with the package's Transpose kernel. */
+export function transpose(backend: WasmBackend, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
+  return runOriginal(backend, "Transpose", { x }, { perm });
+}
+
+/** A new float32 output filled with zeros. */
+export function zeros(backend: WasmBackend, shape: Shape): tf.TensorInfo {
+  const out = backend.makeOutput(shape, "float32");
+  f32(backend, out).fill(0);
+  return out;
+}
+
+export const sizeOf = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);

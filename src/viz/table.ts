@@ -1,0 +1,52 @@
+/**
+ * History and comparison tables as danfojs-node DataFrames (the notebook bridge renders them
+ * as HTML tables). danfojs is loaded on first use, so importing polytask stays cheap.
+ */
+import { createRequire } from "node:module";
+import type { DataFrame } from "danfojs-node";
+import type { EpochLog } from "../train/events.js";
+import { keysOf } from "./logs.js";
+
+type Danfo = typeof import("danfojs-node");
+let danfo: Danfo | undefined;
+
+/** The danfojs-node module, loaded synchronously on first call. */
+export function danfojs(): Danfo {
+  danfo ??= createRequire(import.meta.url)("danfojs-node") as Danfo;
+  return danfo;
+}
+
+/** Run-level keys first, in this order; then per-task keys in first-seen order. */
+const LEADING = ["epoch", "step", "time", "lr", "loss"];
+
+/** Column order for a history: run-level keys, then task keys, then `val/mean/*`. */
+export function historyColumns(history: readonly EpochLog[]): string[] {
+  const keys = keysOf(history);
+  const lead = LEADING.filter((k) => keys.includes(k));
+  const mean = keys.filter((k) => k.startsWith("val/mean/"));
+  const rest = keys.filter((k) => !LEADING.includes(k) && !k.startsWith("val/mean/"));
+  return [...lead, ...rest, ...mean];
+}
+
+/** Column-major numbers (NaN where an epoch lacks a key) for a set of rows. */
+export function columnsOf(
+  rows: readonly Readonly<Record<string, unknown>>[],
+  columns: readonly string[],
+): Record<string, (number | string)[]> {
+  const out: Record<string, (number | string)[]> = {};
+  for (const c of columns) {
+    out[c] = rows.map((r) => {
+      const v = r[c];
+      return typeof v === "number" || typeof v === "string" ? v : Number.NaN;
+    });
+  }
+  return out;
+}
+
+/** One row per epoch, one column per logged key (`epoch`, `loss/<task>`, `val/<task>/...`). */
+export function historyTable(history: readonly EpochLog[]): DataFrame {
+  const { DataFrame } = danfojs();
+  const columns = historyColumns(history);
+  if (columns.length === 0) return new DataFrame([], { columns: [] });
+  return new DataFrame(columnsOf(history, columns), { columns });
+}

@@ -36,3 +36,15 @@ export {
   weightingNames,
 } from "./train/weighting/registry.js";
 export type { GradientMode } from "./train/weighting/define.js";
+
+// plots, tables and notebook display (src/viz, src/notebook)
+export {
+  runFigure,
+  registerFigureKind,
+  figureKinds,
+  historyTable,
+  curvesFigure,
+  weightsFigure,
+  isFigure,
+} from "./viz/index.js";
+export type { Figure, RunFigureMeta, StepRecord } from "./viz/index.js";

@@ -3,8 +3,12 @@
  * already-initialised "wasm" backend and returns the names it patched.
  */
 import * as tf from "@tensorflow/tfjs";
+import { batchMatMul } from "./batch_mat_mul.js";
 import { conv2DBackpropFilter } from "./conv2d_backprop_filter.js";
 import { conv2DBackpropInput } from "./conv2d_backprop_input.js";
+import { depthwiseConv2dNativeBackpropFilter } from "./depthwise_backprop_filter.js";
+import { depthwiseConv2dNativeBackpropInput } from "./depthwise_backprop_input.js";
+import { fusedMatMul } from "./fused_mat_mul.js";
 import { unsortedSegmentSum } from "./unsorted_segment_sum.js";
 import { type WasmKernelFunc, saveOriginal } from "./wasm_backend.js";
 
@@ -12,7 +16,11 @@ import { type WasmKernelFunc, saveOriginal } from "./wasm_backend.js";
 const KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   ["Conv2DBackpropFilter", conv2DBackpropFilter],
   ["Conv2DBackpropInput", conv2DBackpropInput],
+  ["DepthwiseConv2dNativeBackpropFilter", depthwiseConv2dNativeBackpropFilter],
+  ["DepthwiseConv2dNativeBackpropInput", depthwiseConv2dNativeBackpropInput],
   ["UnsortedSegmentSum", unsortedSegmentSum],
+  ["BatchMatMul", batchMatMul],
+  ["_FusedMatMul", fusedMatMul],
 ];
 
 /** Kernel names this module patches, in registration order. */

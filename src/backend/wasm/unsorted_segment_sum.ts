@@ -13,7 +13,7 @@ export function unsortedSegmentSum(args: {
   const { backend } = args;
   const x = args.inputs.x as tf.TensorInfo;
   const segmentIds = args.inputs.segmentIds as tf.TensorInfo;
-  const numSegments = (args.attrs ?? {}).numSegments as number;
+  const numSegments = args.attrs?.numSegments as number;
   const rows = sizeOf(segmentIds.shape);
   const innerShape = x.shape.slice(segmentIds.shape.length);
   const inner = sizeOf(innerShape);

@@ -20,7 +20,29 @@ export { Random } from "./util/random.js";
 // (useBackend, backendInfo: src/backend)
 
 // data
-export type { Dataset, LabelKind } from "./data/types.js";
+export {
+  datasets,
+  samplers,
+  MultiTaskLoader,
+  disposeStep,
+  evalBatches,
+  sampleShape,
+  split,
+  take,
+} from "./data/index.js";
+export type {
+  Batch,
+  Dataset,
+  EpochIterator,
+  FromArraysArgs,
+  LabelKind,
+  LoaderState,
+  MultiTaskLoaderArgs,
+  SamplerOptions,
+  Step,
+  TaskSampler,
+  Transform,
+} from "./data/index.js";
 
 // training
 export type {

@@ -35,6 +35,33 @@ export interface Dataset {
   readonly mask?: Uint8Array;
   /** Optional class names, index-aligned. */
   readonly classNames?: readonly string[];
+  /**
+   * Optional per-task transforms (see `withTransforms`), applied in order by the loader to each
+   * batch's `x` tensor: with `training = true` on training batches, `false` on evaluation
+   * batches (random augmentations are then the identity).
+   */
+  readonly transforms?: readonly Transform[];
+  /** Optional text vocabulary (token id -> token) for "int32" token inputs. */
+  readonly vocabulary?: readonly string[];
+}
+
+/**
+ * A batch-time transform of a task's inputs. It is a pure function of its arguments: random
+ * transforms draw only from `random`, so a seed reproduces the same augmentation.
+ */
+export interface Transform {
+  readonly name: string;
+  /** The shape of one sample after the transform, from the shape before it. */
+  outputShape(inputShape: readonly number[]): number[];
+  /**
+   * Maps a batch `x` of shape [n, ...inputShape] to [n, ...outputShape]. Called inside tf.tidy
+   * by the loader: it may create intermediates freely and must not dispose `x`.
+   */
+  apply(
+    x: import("@tensorflow/tfjs").Tensor,
+    random: import("../util/random.js").Random,
+    training: boolean,
+  ): import("@tensorflow/tfjs").Tensor;
 }
 
 /** One task's mini-batch, as tensors. The consumer disposes them (or runs inside tf.tidy). */
@@ -67,4 +94,12 @@ export interface TaskSampler {
    */
   readonly mode: "one" | "all";
   probabilities(sizes: Readonly<Record<string, number>>, progress?: number): Record<string, number>;
+  /**
+   * Optional, "one" mode only: picks the task of global step `step` (0-based, counted across
+   * epochs). When absent the loader draws a task at random with `probabilities`.
+   * Round-robin uses it to cycle through `tasks` in order.
+   */
+  pick?(step: number, tasks: readonly string[]): string;
+  /** Optional: the options the sampler was made with, for configs and checkpoints. */
+  readonly options?: Readonly<Record<string, unknown>>;
 }

@@ -4,6 +4,7 @@
  * filter) first spread dy onto a zero grid (the transposed-convolution identity), then convolve.
  */
 import type * as tf from "@tensorflow/tfjs";
+import { conv2DBackpropInputGemm } from "./col2im.js";
 import { conv2d, convInfo } from "./conv_util.js";
 import { type Attrs, type Inputs, type WasmBackend, f32, release, zeros } from "./wasm_backend.js";
 
@@ -55,6 +56,36 @@ function spread(
   return out;
 }
 
+/** Which form computes dx: a padded convolution, or a matrix product and col2im. */
+export type BackpropInputPath = "conv" | "gemm";
+
+let forcedPath: BackpropInputPath | undefined;
+
+/** Forces one path (tests exercise both); `undefined` restores the automatic choice. */
+export function forceConv2DBackpropInputPath(path: BackpropInputPath | undefined): void {
+  forcedPath = path;
+}
+
+/**
+ * The convolution form works on the whole dx grid, holes included: with stride s it does ~s*s times
+ * the needed products and first spreads dy in JS. The gemm form does only the needed products but
+ * scatters columns in JS, which measured slower than XNNPACK's padding at stride 1.
+ */
+export function chooseConv2DBackpropInputPath(
+  inputShape: number[],
+  info: tf.backend_util.Conv2DInfo,
+): BackpropInputPath {
+  if (forcedPath !== undefined) return forcedPath;
+  const n = inputShape[0] as number;
+  const cols =
+    n * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels;
+  const strided = info.strideHeight > 1 || info.strideWidth > 1;
+  return strided && cols <= MAX_GEMM_COLS ? "gemm" : "conv";
+}
+
+/** Largest column matrix (floats) the gemm form may allocate: 128 MiB. */
+const MAX_GEMM_COLS = 1 << 25;
+
 export function conv2DBackpropInput(args: {
   inputs: Inputs;
   backend: WasmBackend;
@@ -75,6 +106,9 @@ export function conv2DBackpropInput(args: {
   const left = fw - 1 - info.padInfo.left;
   const bottom = h - ho + info.padInfo.top;
   const right = w - wo + info.padInfo.left;
+
+  const path = chooseConv2DBackpropInputPath(inputShape, info);
+  if (path === "gemm") return conv2DBackpropInputGemm(backend, dy, filter, inputShape, info);
 
   const flipped = flipFilter(backend, filter);
   let dx: tf.TensorInfo;

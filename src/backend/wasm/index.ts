@@ -9,6 +9,7 @@ import { conv2DBackpropInput } from "./conv2d_backprop_input.js";
 import { depthwiseConv2dNativeBackpropFilter } from "./depthwise_backprop_filter.js";
 import { depthwiseConv2dNativeBackpropInput } from "./depthwise_backprop_input.js";
 import { fusedMatMul } from "./fused_mat_mul.js";
+import { maxPoolGrad } from "./max_pool_grad.js";
 import { unsortedSegmentSum } from "./unsorted_segment_sum.js";
 import { type WasmKernelFunc, saveOriginal } from "./wasm_backend.js";
 
@@ -21,6 +22,7 @@ const KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   ["UnsortedSegmentSum", unsortedSegmentSum],
   ["BatchMatMul", batchMatMul],
   ["_FusedMatMul", fusedMatMul],
+  ["MaxPoolGrad", maxPoolGrad],
 ];
 
 /** Kernel names this module patches, in registration order. */

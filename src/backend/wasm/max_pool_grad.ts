@@ -1,0 +1,65 @@
+/**
+ * MaxPoolGrad for wasm: one pass over the pooling windows on the wasm heap, innermost over the
+ * contiguous channel axis, routing each dy to the first maximum of its window (ties and -Infinity
+ * handled as tfjs's cpu kernel does). The package's kernel was the step's top hot spot.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { type Attrs, type Inputs, type WasmBackend, f32 } from "./wasm_backend.js";
+
+export function maxPoolGrad(args: {
+  inputs: Inputs;
+  backend: WasmBackend;
+  attrs?: Attrs;
+}): tf.TensorInfo {
+  const { backend } = args;
+  const attrs = args.attrs ?? {};
+  const input = args.inputs.input as tf.TensorInfo;
+  const dy = args.inputs.dy as tf.TensorInfo;
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize as number | [number, number],
+    attrs.strides as number | [number, number],
+    1,
+    attrs.pad as "same" | "valid" | number,
+    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+  );
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c } = info;
+  const { outHeight: ho, outWidth: wo, strideHeight: sh, strideWidth: sw } = info;
+  const fh = info.effectiveFilterHeight;
+  const fw = info.effectiveFilterWidth;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+
+  const out = backend.makeOutput(input.shape, "float32");
+  const dx = f32(backend, out);
+  const xs = f32(backend, input);
+  const dys = f32(backend, dy);
+  dx.fill(0);
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < ho; i++) {
+      const r0 = Math.max(0, i * sh - top);
+      const r1 = Math.min(h, i * sh - top + fh);
+      for (let j = 0; j < wo; j++) {
+        const c0 = Math.max(0, j * sw - left);
+        const c1 = Math.min(w, j * sw - left + fw);
+        const dyBase = ((b * ho + i) * wo + j) * c;
+        for (let d = 0; d < c; d++) {
+          let best = Number.NEGATIVE_INFINITY;
+          let at = -1;
+          for (let r = r0; r < r1; r++) {
+            let idx = ((b * h + r) * w + c0) * c + d;
+            for (let q = c0; q < c1; q++, idx += c) {
+              const v = xs[idx] as number;
+              if (v > best) {
+                best = v;
+                at = idx;
+              }
+            }
+          }
+          if (at >= 0) dx[at] += dys[dyBase + d] as number;
+        }
+      }
+    }
+  }
+  return out;
+}

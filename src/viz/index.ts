@@ -5,6 +5,15 @@ export { curvesFigure, MAX_SUBPLOT_TASKS } from "./curves.js";
 export type { CurvesArgs } from "./curves.js";
 export { weightsFigure } from "./weights.js";
 export type { WeightsArgs, StepWeights } from "./weights.js";
+export { conflictFigure, conflictEvolutionFigure, conflictSamples } from "./conflict.js";
+export type { ConflictSample, ConflictArgs } from "./conflict.js";
+export { affinityFigure, affinityFromHistory } from "./affinity.js";
+export { confusionFigure, confusionCounts } from "./confusion.js";
+export { parityFigure } from "./parity.js";
+export { paretoFigure, paretoFront } from "./pareto.js";
+export type { ParetoPoint, ParetoArgs } from "./pareto.js";
+export { compare, Comparison, COMPARE_KINDS } from "./compare.js";
+export type { RunLike, NamedRun, CompareArgs } from "./compare.js";
 export { runFigure, registerFigureKind, figureKinds } from "./run-figure.js";
 export type {
   RunFigureMeta,

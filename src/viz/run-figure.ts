@@ -5,8 +5,14 @@
  */
 import { UnknownNameError } from "../errors.js";
 import type { EpochLog } from "../train/events.js";
+import { affinityFigure, affinityFromHistory } from "./affinity.js";
+import { conflictEvolutionFigure, conflictFigure, conflictSamples } from "./conflict.js";
+import { confusionFigure } from "./confusion.js";
 import { curvesFigure } from "./curves.js";
 import type { Figure } from "./figure.js";
+import { allMetrics, hasKey, metricsOf, tasksOf } from "./logs.js";
+import { paretoFigure } from "./pareto.js";
+import { parityFigure } from "./parity.js";
 import { type StepWeights, weightsFigure } from "./weights.js";
 
 /** One recorded step: weights and, when sampled, the task-gradient cosine matrix. */
@@ -79,3 +85,48 @@ registerFigureKind("curves", (h, m) =>
 registerFigureKind("weights", (h, m) =>
   weightsFigure(h, { tasks: m.tasks, steps: m.steps, title: m.title }),
 );
+
+/** Cosine samples with task names: `meta.tasks`, else the history's tasks when they fit. */
+function conflictData(h: readonly EpochLog[], m: RunFigureMeta) {
+  const tasks = m.tasks ?? tasksOf(h);
+  const first = m.steps?.find((s) => s.gradientCosine !== undefined)?.gradientCosine;
+  const fits = first === undefined || first.length === tasks.length;
+  return conflictSamples(h, m.steps, fits && tasks.length > 0 ? tasks : undefined);
+}
+
+registerFigureKind("conflict", (h, m) => {
+  const { tasks, samples } = conflictData(h, m);
+  return conflictFigure(tasks, samples, { title: m.title });
+});
+registerFigureKind("conflict-evolution", (h, m) => {
+  const { tasks, samples } = conflictData(h, m);
+  return conflictEvolutionFigure(tasks, samples, { title: m.title });
+});
+registerFigureKind("affinity", (h, m) => {
+  if (m.affinity !== undefined) {
+    return affinityFigure(m.tasks ?? tasksOf(h), m.affinity, { title: m.title });
+  }
+  const { tasks, matrix } = affinityFromHistory(h, m.tasks);
+  return affinityFigure(tasks, matrix, { title: m.title });
+});
+registerFigureKind("confusion", (_h, m) => confusionFigure(m.confusion ?? {}, { title: m.title }));
+registerFigureKind("parity", (_h, m) => parityFigure(m.parity ?? {}, { title: m.title }));
+registerFigureKind("pareto", (h, m) => {
+  // One run: its epochs as a trajectory in the plane of the first two tasks' primary metric.
+  const tasks = m.tasks ?? tasksOf(h);
+  const key = (t: string) => {
+    const name = m.metric ?? allMetrics(metricsOf(h, t))[0] ?? "loss";
+    if (name === "loss") return hasKey(h, `val/${t}/loss`) ? `val/${t}/loss` : `loss/${t}`;
+    return hasKey(h, `val/${t}/${name}`) ? `val/${t}/${name}` : `${name}/${t}`;
+  };
+  const [a, b] = tasks;
+  if (a === undefined || b === undefined) {
+    return paretoFigure([], { xLabel: "task A", yLabel: "task B", title: m.title });
+  }
+  const points = h.map((log) => ({
+    name: `epoch ${log.epoch + 1}`,
+    x: log[key(a)] ?? Number.NaN,
+    y: log[key(b)] ?? Number.NaN,
+  }));
+  return paretoFigure(points, { xLabel: key(a), yLabel: key(b), title: m.title });
+});

@@ -17,7 +17,8 @@ export type { PolytaskErrorDetails } from "./errors.js";
 export { Random } from "./util/random.js";
 
 // backend
-// (useBackend, backendInfo: src/backend)
+export { useBackend, backendInfo, BACKEND_NAMES } from "./backend/select.js";
+export type { BackendName, BackendInfo, UseBackendOptions } from "./backend/select.js";
 
 // data
 export {
@@ -29,6 +30,8 @@ export {
   sampleShape,
   split,
   take,
+  transforms,
+  withTransforms,
 } from "./data/index.js";
 export type {
   Batch,

@@ -11,5 +11,7 @@ export { MultiTaskLoader, disposeStep } from "./loader.js";
 export type { EpochIterator, LoaderState, MultiTaskLoaderArgs } from "./loader.js";
 export { split, take } from "./ops.js";
 export { samplers } from "./samplers/index.js";
+export { transforms, withTransforms } from "./transforms/index.js";
+export type { FlipArgs, NormalizeArgs } from "./transforms/index.js";
 export type { AnnealedArgs, SamplerArgs, SamplerOptions } from "./samplers/index.js";
 export type { Batch, Dataset, LabelKind, Step, TaskSampler, Transform } from "./types.js";

@@ -4,7 +4,17 @@
  * known ones. Plug-ins can add names with `registerWeighting`.
  */
 import { ConfigError, UnknownNameError, show } from "../../errors.js";
+import { aligned } from "./aligned.js";
+import { cagrad } from "./cagrad.js";
+import { dwa } from "./dwa.js";
 import { ew } from "./ew.js";
+import { famo } from "./famo.js";
+import { gradnorm } from "./gradnorm.js";
+import { imtl } from "./imtl.js";
+import { mgda } from "./mgda.js";
+import { nash } from "./nash.js";
+import { pcgrad } from "./pcgrad.js";
+import { rlw } from "./rlw.js";
 import { staticWeights } from "./static.js";
 import type { WeightingStrategy } from "./types.js";
 import { uncertainty } from "./uncertainty.js";
@@ -16,6 +26,16 @@ const factories = new Map<string, WeightingFactory>([
   ["ew", ew],
   ["static", staticWeights as WeightingFactory],
   ["uncertainty", uncertainty],
+  ["dwa", dwa],
+  ["rlw", rlw],
+  ["famo", famo],
+  ["gradnorm", gradnorm],
+  ["pcgrad", pcgrad],
+  ["mgda", mgda],
+  ["cagrad", cagrad],
+  ["imtl", imtl],
+  ["nash", nash],
+  ["aligned", aligned],
 ]);
 
 /** Adds (or replaces) a named strategy factory. */

@@ -18,7 +18,7 @@ export interface UncertaintyArgs {
 export function uncertainty(args: UncertaintyArgs = {}): WeightingStrategy<UncertaintyArgs> {
   const s0 = args.initialLogVariance ?? 0;
   return defineStrategy<UncertaintyArgs>("uncertainty", "losses", args, (tasks) => {
-    const logVars = tf.variable(tf.fill([tasks.length], s0), true);
+    const logVars = tf.tidy(() => tf.variable(tf.fill([tasks.length], s0), true));
     return {
       variables: [logVars],
       combineLosses: (losses) => ({

@@ -1,0 +1,44 @@
+/**
+ * DWA (Dynamic Weight Average): Liu, Johns & Davison, "End-to-End Multi-Task Learning with
+ * Attention", CVPR 2019. Weights follow each task's rate of loss change over the last two
+ * epochs: `w_i = T softmax_i(r_i / temperature)`, `r_i = L_i(e-1) / L_i(e-2)`; 1 before that.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { defineStrategy, positive } from "./define.js";
+import type { WeightingStrategy } from "./types.js";
+
+export interface DwaArgs {
+  /** Softmax temperature. Defaults to `2` (the paper's setting). */
+  temperature?: number;
+}
+
+/** DWA weights from the per-epoch mean losses (oldest first). */
+export function dwaWeights(
+  epochLosses: readonly (readonly number[])[],
+  taskCount: number,
+  temperature: number,
+): number[] {
+  const e = epochLosses.length;
+  if (e < 2) return new Array<number>(taskCount).fill(1);
+  const last = epochLosses[e - 1];
+  const prev = epochLosses[e - 2];
+  const r = last.map((l, i) => (prev[i] > 0 ? l / prev[i] : 1) / temperature);
+  const max = Math.max(...r);
+  const ex = r.map((x) => Math.exp(x - max));
+  const sum = ex.reduce((s, x) => s + x, 0);
+  return ex.map((x) => (taskCount * x) / sum);
+}
+
+export function dwa(args: DwaArgs = {}): WeightingStrategy<DwaArgs> {
+  const temperature = positive("dwa", "temperature", args.temperature, 2);
+  return defineStrategy<DwaArgs>("dwa", "losses", args, (tasks) => ({
+    variables: [],
+    combineLosses: (losses, ctx) => {
+      const weights = dwaWeights(ctx.epochLosses, tasks.length, temperature);
+      return { loss: tf.tidy(() => tf.sum(tf.mul(losses, tf.tensor1d(weights)))), weights };
+    },
+    getState: () => ({}),
+    setState: () => {},
+    dispose: () => {},
+  }));
+}

@@ -21,6 +21,10 @@ export interface FitResult {
 
 export const TASKS = ["a", "b"] as const;
 
+function apply(optimizer: tf.Optimizer, grads: tf.NamedTensorMap): void {
+  optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
+}
+
 function data(seed: number): { x: tf.Tensor2D; y: tf.Tensor2D[] } {
   const r = new Random(seed);
   const n = 32;
@@ -106,7 +110,7 @@ export function fitTwoTasks(
           return c.loss;
         }, vars);
         value.dispose();
-        optimizer.applyGradients(grads);
+        apply(optimizer, grads);
         return;
       }
       const losses = new Float32Array(before);
@@ -120,7 +124,7 @@ export function fitTwoTasks(
         }
         const c = instance.combineGradients!(tf.stack(rows) as tf.Tensor2D, losses, ctx);
         weights = c.weights;
-        optimizer.applyGradients({
+        apply(optimizer, {
           [shared.name]: c.grad.reshape(shared.shape),
           [heads[0].name]: headGrads[0],
           [heads[1].name]: headGrads[1],
@@ -142,7 +146,7 @@ export function fitTwoTasks(
         return tf.sum(tf.mul(l, tf.tensor1d(w)));
       }, [shared, ...heads]);
       value.dispose();
-      optimizer.applyGradients(grads);
+      apply(optimizer, grads);
     });
     out.weights.push(weights);
     instance.observeLossesAfterStep?.(lossValues(), ctx);

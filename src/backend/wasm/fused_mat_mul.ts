@@ -62,14 +62,19 @@ function activate(
   return y;
 }
 
-/** A [n] bias: the given one when it has n values, an expanded copy when it has one value. */
+/**
+ * A rank-1 [n] bias for the package's kernel (it checks the stored rank): the given one, or a copy
+ * when it has n values in another rank, or n copies of its single value; null when neither.
+ */
 function biasOfLength(backend: WasmBackend, bias: tf.TensorInfo, n: number): tf.TensorInfo | null {
   const size = sizeOf(bias.shape);
-  if (size === n) return { ...bias, shape: [n] };
-  if (size !== 1) return null;
+  if (size === n && bias.shape.length === 1) return bias;
+  if (size !== n && size !== 1) return null;
   const out = backend.makeOutput([n], "float32");
-  const value = f32(backend, bias)[0] as number;
-  f32(backend, out).fill(value);
+  const src = f32(backend, bias);
+  const dst = f32(backend, out);
+  if (size === n) dst.set(src.subarray(0, n));
+  else dst.fill(src[0] as number);
   return out;
 }
 

@@ -134,7 +134,9 @@ describe("loss-based strategies", () => {
     const r = new Random(2);
     const mean = [0, 0, 0];
     for (let k = 0; k < 4000; k++)
-      rlwWeights(3, () => r.next()).forEach((w, i) => (mean[i] += w / 4000));
+      rlwWeights(3, () => r.next()).forEach((w, i) => {
+        mean[i] += w / 4000;
+      });
     close(mean, [1 / 3, 1 / 3, 1 / 3], 0.02);
   });
 
@@ -148,7 +150,9 @@ describe("loss-based strategies", () => {
   it("famo: a task whose loss falls more loses weight after observeLossesAfterStep", () => {
     const inst = weighting.famo().create(["a", "b"], { seed: 0 });
     for (let k = 0; k < 20; k++) {
-      tf.tidy(() => inst.combineLosses!(tf.tensor1d([1, 1]), ctx()));
+      tf.tidy(() => {
+        inst.combineLosses!(tf.tensor1d([1, 1]), ctx());
+      });
       inst.observeLossesAfterStep!(new Float32Array([0.5, 0.99]), ctx());
     }
     const w = tf.tidy(() => inst.combineLosses!(tf.tensor1d([1, 1]), ctx()).weights);

@@ -15,6 +15,11 @@ export function checkComplete(ts: typeof TS, code: string): IsComplete {
   if (!r.completed) return { status: "incomplete", indent: r.indent ?? "" };
   // Parse as a module, as cells are (top-level await allowed).
   const sf = ts.createSourceFile("cell.ts", `export {};\n${code}`, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  const diags = (sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics;
-  return diags && diags.length > 0 ? { status: "invalid" } : { status: "complete" };
+  const diags = (sf as unknown as { parseDiagnostics?: { messageText: unknown }[] }).parseDiagnostics ?? [];
+  if (diags.length === 0) return { status: "complete" };
+  // A template literal or block comment left open continues on the next line.
+  if (diags.some((d) => /^Unterminated template literal|^'\*\/' expected/.test(String(d.messageText)))) {
+    return { status: "incomplete", indent: "" };
+  }
+  return { status: "invalid" };
 }

@@ -20,6 +20,12 @@ export interface DisplayOptions {
 export interface DisplayHost {
   display(bundle: MimeBundle, opts?: DisplayOptions): void;
   clearOutput(wait?: boolean): void;
+  /**
+   * Optional: identifies the cell now executing (e.g. the execution count). With it, the
+   * library knows whether a `clearOutput` removed the output that loaded plotly.js (then the
+   * next figure loads it again); without it, every clear makes the next figure reload it.
+   */
+  cell?(): string | number | undefined;
 }
 
 const HOST = Symbol.for("polytask.displayHost");

@@ -131,7 +131,8 @@ export class Comparison {
       ...layout,
       title: { text: args.title ?? title },
       height: Math.max(400, rows * 300 + 100),
-      legend: { orientation: "h", y: -0.1, yanchor: "top" },
+      legend: { orientation: "v", x: 1.02, xanchor: "left", y: 1, yanchor: "top" },
+      margin: { l: 60, r: 150, t: 80, b: 50 },
     });
   }
 

@@ -108,7 +108,8 @@ function perTask(history: readonly EpochLog[], tasks: string[], title: string): 
     ...layout,
     title: { text: title },
     height: Math.max(420, blocks * 2 * 200 + 120),
-    legend: { orientation: "h", y: -0.08, yanchor: "top", x: 0 },
+    legend: { orientation: "v", x: 1.02, xanchor: "left", y: 1, yanchor: "top" },
+    margin: { l: 60, r: 150, t: 80, b: 50 },
     hovermode: "closest",
   });
 }

@@ -1,0 +1,97 @@
+/**
+ * Evaluation: per-task loss and metrics of a network on datasets (inference mode, no
+ * augmentation), plus the multi-task summary delta-m against single-task baselines.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { evalBatches } from "../data/batch.js";
+import type { Dataset } from "../data/types.js";
+import type { Model } from "../model/builder.js";
+import { Network } from "../model/network.js";
+import { checkTaskData } from "../train/checks.js";
+import { TaskAccumulator } from "./accumulate.js";
+import { deltaM } from "./deltaM.js";
+
+export interface EvaluateOptions<T extends string = string> {
+  /** Defaults to `256`. */
+  batchSize?: number;
+  /** Metrics per task, overriding the heads' defaults. */
+  metrics?: { readonly [K in T]?: readonly string[] };
+  /** Single-task baseline metrics per task, for delta-m: `{ digits: { accuracy: 0.98 } }`. */
+  baselines?: { readonly [K in T]?: Readonly<Record<string, number>> };
+}
+
+export type Evaluation<T extends string = string> = {
+  /** Metrics (and `loss`) per task. */
+  readonly tasks: { readonly [K in T]?: Readonly<Record<string, number>> };
+  /** Mean over tasks of each metric present in every evaluated task. */
+  readonly mean: Readonly<Record<string, number>>;
+  /** Delta-m in percent vs `baselines` (absent without baselines). */
+  readonly deltaM?: number;
+};
+
+/** Evaluates a built network (no disposal of the network). */
+export function evaluateNetwork(
+  net: Network,
+  data: Readonly<Record<string, Dataset | undefined>>,
+  metrics: Readonly<Record<string, readonly string[] | undefined>>,
+  batchSize = 256,
+): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [task, ds] of Object.entries(data)) {
+    if (!ds) continue;
+    const head = net.head(task);
+    const acc = new TaskAccumulator(head.units);
+    for (const b of evalBatches(ds, batchSize)) {
+      tf.tidy(() => {
+        const o = net.forward(task, b.x, { training: false });
+        const l = head.loss(o, b.y);
+        const m = b.mask ?? tf.onesLike(l);
+        const n = m.sum().dataSync()[0];
+        if (n > 0) acc.addLoss(tf.sum(tf.mul(l, m)).dataSync()[0] / n, n);
+        acc.add(head.predict(o), b);
+      });
+      b.x.dispose();
+      b.y.dispose();
+      b.mask?.dispose();
+    }
+    out[task] = { loss: acc.loss, ...acc.metrics(metrics[task] ?? head.metrics) };
+  }
+  return out;
+}
+
+/** Means over tasks of each metric that every task reports. */
+export function meanOverTasks(
+  results: Readonly<Record<string, Readonly<Record<string, number>>>>,
+): Record<string, number> {
+  const rows = Object.values(results);
+  if (!rows.length) return {};
+  const keys = Object.keys(rows[0]).filter((k) => rows.every((r) => k in r));
+  const mean: Record<string, number> = {};
+  for (const k of keys) mean[k] = rows.reduce((a, r) => a + r[k], 0) / rows.length;
+  return mean;
+}
+
+export async function evaluateModel<T extends string>(
+  model: Model<T>,
+  data: { readonly [K in T]?: Dataset },
+  opts: EvaluateOptions<T> = {},
+): Promise<Evaluation<T>> {
+  checkTaskData(model.def, data as Record<string, Dataset | undefined>, "evaluate");
+  const net = await Network.build(model.def, 0);
+  try {
+    const tasks = evaluateNetwork(
+      net,
+      data as Record<string, Dataset>,
+      (opts.metrics ?? {}) as Record<string, readonly string[]>,
+      opts.batchSize,
+    );
+    const baselines = opts.baselines as Record<string, Record<string, number>> | undefined;
+    return {
+      tasks: tasks as Evaluation<T>["tasks"],
+      mean: meanOverTasks(tasks),
+      ...(baselines ? { deltaM: deltaM(tasks, baselines) } : {}),
+    };
+  } finally {
+    net.dispose();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Cross-stitch networks: Misra et al., "Cross-stitch Networks for Multi-task Learning", CVPR
+ * 2016. Each task has its own column (a copy of the backbone); after every stage of the columns
+ * a cross-stitch unit mixes them linearly, `h_i <- sum_j alpha_ij h_j`, with learnable alpha
+ * (initialised to `alphaSelf` on the diagonal and the rest spread evenly). Units go after each
+ * stage the backbone exposes (`stages`), else once after the whole backbone.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { ConfigError, show } from "../../errors.js";
+import type { ForwardContext, Module } from "../params.js";
+import { stagesOf } from "./parts.js";
+import type { Architecture, BuiltArchitecture } from "./types.js";
+
+export interface CrossStitchArgs {
+  /** Initial weight a column gives itself. Defaults to `0.9` (the paper's setting). */
+  alphaSelf?: number;
+}
+
+export interface CrossStitchConfig {
+  alphaSelf: number;
+}
+
+/** Initial cross-stitch matrix: `alphaSelf` on the diagonal, `(1 - alphaSelf) / (T - 1)` elsewhere. */
+export function initialAlpha(t: number, alphaSelf: number): number[][] {
+  return Array.from({ length: t }, (_, i) =>
+    Array.from({ length: t }, (_, j) => (t === 1 ? 1 : i === j ? alphaSelf : (1 - alphaSelf) / (t - 1))),
+  );
+}
+
+export function crossStitch(args: CrossStitchArgs = {}): Architecture<CrossStitchConfig> {
+  const alphaSelf = args.alphaSelf ?? 0.9;
+  if (typeof alphaSelf !== "number" || !(alphaSelf >= 0 && alphaSelf <= 1))
+    throw new ConfigError(`Architecture "crossStitch": option "alphaSelf" is ${show(alphaSelf)}; expected a number in [0, 1].`, {
+      field: "alphaSelf",
+      value: alphaSelf,
+      expected: "a number in [0, 1]",
+    });
+  const config: CrossStitchConfig = Object.freeze({ alphaSelf });
+  return Object.freeze({
+    kind: "crossStitch",
+    config,
+    async build(args): Promise<BuiltArchitecture> {
+      const tasks = args.tasks;
+      const t = tasks.length;
+      // Columns are shared parameters in the loop's sense: every task's loss reaches every
+      // column through the cross-stitch units.
+      const columns: (readonly Module[])[] = [];
+      for (const task of tasks)
+        columns.push(stagesOf(await args.backbone.build(args.inputShape, args.factory(`backbone/${task}`, "backbone"))));
+      const nStages = columns[0].length;
+      const fu = args.factory("arch/crossStitch", "arch");
+      const init = initialAlpha(t, alphaSelf);
+      const alphas = Array.from({ length: nStages }, (_, k) => {
+        const v = fu.scope(`unit${k}`).weight("alpha", [t, t], "zeros", { regularizable: false });
+        tf.tidy(() => v.assign(tf.tensor2d(init)));
+        return v;
+      });
+      const index = new Map(tasks.map((name, i) => [name, i]));
+      const run = (x: tf.Tensor, ctx: ForwardContext, only: number): tf.Tensor => {
+        let hs: tf.Tensor[] = tasks.map(() => x);
+        for (let k = 0; k < nStages; k++) {
+          const outs = hs.map((h, i) => columns[i][k].apply(h, ctx));
+          const stacked = tf.stack(outs); // [T, B, ...]
+          const flat = stacked.reshape([t, -1]);
+          const last = k === nStages - 1;
+          const alpha = last ? alphas[k].slice([only, 0], [1, t]) : alphas[k];
+          const mixed = tf.matMul(alpha, flat).reshape([last ? 1 : t, ...outs[0].shape]);
+          hs = tf.unstack(mixed);
+        }
+        return hs[0];
+      };
+      return {
+        outputShape: columns[0][nStages - 1].outputShape,
+        represent: (task, x, ctx) => {
+          const i = index.get(task);
+          if (i === undefined)
+            throw new ConfigError(`Architecture "crossStitch": unknown task "${task}". Known tasks: ${tasks.join(", ")}.`, { task });
+          return run(x, ctx, i);
+        },
+      };
+    },
+  });
+}

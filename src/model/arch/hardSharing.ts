@@ -1,0 +1,20 @@
+/** Hard parameter sharing (Caruana 1997): one backbone shared by every task. The default. */
+import type { Architecture } from "./types.js";
+
+export function hardSharing(): Architecture<Record<string, never>> {
+  const arch: Architecture<Record<string, never>> = {
+    kind: "hardSharing",
+    config: Object.freeze({}),
+    async build(args) {
+      const module = await args.backbone.build(
+        args.inputShape,
+        args.factory("backbone", "backbone"),
+      );
+      return {
+        outputShape: module.outputShape,
+        represent: (_task, x, ctx) => module.apply(x, ctx),
+      };
+    },
+  };
+  return Object.freeze(arch);
+}

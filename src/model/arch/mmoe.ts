@@ -1,0 +1,69 @@
+/**
+ * MMoE: Ma et al., "Modeling Task Relationships in Multi-task Learning with Multi-gate
+ * Mixture-of-Experts", KDD 2018. The backbone is a shared bottom; on its (flattened) features
+ * sit E expert MLPs shared by all tasks and one softmax gate per task; task t's representation
+ * is `sum_k gate_t(h)_k * expert_k(h)`. Gates are task-specific parameters (part "arch").
+ */
+import * as tf from "@tensorflow/tfjs";
+import { ConfigError, show } from "../../errors.js";
+import { sizeOf } from "../params.js";
+import { expertMlp, mixExperts, positiveInt, softmaxGate } from "./parts.js";
+import type { Architecture, BuiltArchitecture } from "./types.js";
+
+export interface MmoeArgs {
+  /** Number of experts. Defaults to `4`. */
+  experts?: number;
+  /** Units of each expert's dense ReLU layers: a number (one layer) or a list. Defaults to `64`. */
+  expertUnits?: number | readonly number[];
+}
+
+export interface MmoeConfig {
+  experts: number;
+  expertUnits: number[];
+}
+
+export function mmoe(args: MmoeArgs = {}): Architecture<MmoeConfig> {
+  const experts = positiveInt("mmoe", "experts", args.experts, 4);
+  const u = args.expertUnits ?? 64;
+  const expertUnits = typeof u === "number" ? [u] : [...u];
+  if (expertUnits.length === 0 || expertUnits.some((x) => !Number.isInteger(x) || x < 1))
+    throw new ConfigError(
+      `Architecture "mmoe": option "expertUnits" is ${show(u)}; expected a positive integer or a non-empty list of them.`,
+      { field: "expertUnits", value: u, expected: "a positive integer or list of them" },
+    );
+  const config: MmoeConfig = Object.freeze({ experts, expertUnits: Object.freeze(expertUnits) as number[] });
+  return Object.freeze({
+    kind: "mmoe",
+    config,
+    async build(args): Promise<BuiltArchitecture> {
+      const bottom = await args.backbone.build(args.inputShape, args.factory("backbone", "backbone"));
+      const inDim = sizeOf(bottom.outputShape);
+      const fe = args.factory("arch/experts", "arch");
+      const mods = Array.from({ length: experts }, (_, k) => expertMlp(fe.scope(`expert${k}`), inDim, expertUnits));
+      const gates = new Map(
+        args.tasks.map((t) => [t, softmaxGate(args.factory(`arch/gate/${t}`, "arch", { task: t }), inDim, experts)]),
+      );
+      const features = (x: tf.Tensor, ctx: Parameters<BuiltArchitecture["represent"]>[2]) =>
+        bottom.apply(x, ctx).reshape([-1, inDim]);
+      const gateOf = (task: string) => {
+        const g = gates.get(task);
+        if (!g) throw new ConfigError(`Architecture "mmoe": unknown task "${task}". Known tasks: ${args.tasks.join(", ")}.`, { task });
+        return g;
+      };
+      return {
+        outputShape: [expertUnits[expertUnits.length - 1]],
+        represent: (task, x, ctx) => {
+          const gate = gateOf(task);
+          const h = features(x, ctx);
+          return mixExperts(
+            gate.apply(h, ctx),
+            mods.map((m) => m.apply(h, ctx)),
+          );
+        },
+        /** The gate's expert distribution [B, E] for `task` (for analysis and plots). */
+        gateWeights: (task: string, x: tf.Tensor) =>
+          tf.tidy(() => gateOf(task).apply(features(x, { training: false }), { training: false })),
+      } as BuiltArchitecture;
+    },
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * The `Architecture` plug-in: how task inputs flow through shared parameters to each task's
+ * representation. Hard parameter sharing (one backbone for all tasks) is the default; MMoE,
+ * cross-stitch and others are added as files implementing this interface, without touching
+ * the training loop. The loop treats parameters with `shared: true` as shared (their
+ * gradients are combined across tasks) and parameters with a `task` as that task's own.
+ */
+import type * as tf from "@tensorflow/tfjs";
+import type { Random } from "../../util/random.js";
+import type { Backbone } from "../backbones/types.js";
+import type { ForwardContext, Param, ParamFactory, Part, Shape } from "../params.js";
+
+export interface ArchitectureBuildArgs {
+  readonly backbone: Backbone;
+  /** Shape of the (adapted) input every task reaches the architecture with. */
+  readonly inputShape: Shape;
+  readonly tasks: readonly string[];
+  /** Makes a parameter factory. Shared parts: `part: "backbone"` or `"arch"` with no task;
+   * task-specific parts (gates, task columns): pass `task`. Each prefix gets its own seeded RNG. */
+  factory(prefix: string, part: Part, opts?: { task?: string }): ParamFactory;
+}
+
+export interface BuiltArchitecture {
+  /** Shape of one task representation (what heads receive). */
+  readonly outputShape: Shape;
+  /** The representation of `x` for `task`. */
+  represent(task: string, x: tf.Tensor, ctx: ForwardContext): tf.Tensor;
+}
+
+export interface Architecture<C extends object = Record<string, unknown>> {
+  readonly kind: string;
+  readonly config: Readonly<C>;
+  build(args: ArchitectureBuildArgs): Promise<BuiltArchitecture>;
+}
+
+export type { Param, Random };

@@ -1,0 +1,69 @@
+/**
+ * A LeNet-like convolutional backbone: per stage conv 3x3 (+ batch norm) + ReLU + 2x2 max-pool,
+ * then flatten and dense layers with dropout. `filters: [32, 64]` is LeNet-sized; add stages
+ * for a deeper net.
+ */
+import { batchNorm } from "../layers/batchNorm.js";
+import { conv2d, maxPool } from "../layers/conv.js";
+import { dense, flatten, relu } from "../layers/dense.js";
+import { dropout } from "../layers/dropout.js";
+import type { Module, ParamFactory, Shape } from "../params.js";
+import { chain } from "./chain.js";
+import type { Backbone } from "./types.js";
+
+export interface ConvNetArgs {
+  /** Filters of each conv stage. Defaults to `[32, 64]`. */
+  filters?: readonly number[];
+  /** Kernel size of every conv. Defaults to `3`. */
+  kernelSize?: number;
+  /** Units of the dense layer(s) after the conv stages. Defaults to `128`; `[]` for none. */
+  dense?: number | readonly number[];
+  /** Dropout rate after the conv stack and after each dense layer. Defaults to `0`. */
+  dropout?: number;
+  /** Batch norm after each conv. Defaults to `false`. */
+  batchNorm?: boolean;
+}
+
+export function convNet(args: ConvNetArgs = {}): Backbone<Required<ConvNetArgs>> {
+  const d = args.dense ?? 128;
+  const config = {
+    filters: [...(args.filters ?? [32, 64])],
+    kernelSize: args.kernelSize ?? 3,
+    dense: typeof d === "number" ? [d] : [...d],
+    dropout: args.dropout ?? 0,
+    batchNorm: args.batchNorm ?? false,
+  };
+  return Object.freeze({
+    kind: "convNet",
+    config: Object.freeze(config),
+    build(inputShape: Shape, f: ParamFactory): Module {
+      const mods: Module[] = [];
+      let shape = inputShape;
+      const push = (m: Module) => {
+        mods.push(m);
+        shape = m.outputShape;
+      };
+      config.filters.forEach((filters, i) => {
+        const bn = config.batchNorm;
+        push(
+          conv2d(f.scope(`conv${i}`), shape, filters, config.kernelSize, {
+            activation: bn ? "linear" : "relu",
+            useBias: !bn,
+          }),
+        );
+        if (bn) {
+          push(batchNorm(f.scope(`bn${i}`), shape));
+          push(relu(shape));
+        }
+        if (shape[0] >= 2 && shape[1] >= 2) push(maxPool(shape));
+      });
+      push(flatten(shape));
+      if (config.dropout > 0) push(dropout(shape, config.dropout));
+      config.dense.forEach((u, i) => {
+        push(dense(f.scope(`dense${i}`), shape, u, "relu"));
+        if (config.dropout > 0) push(dropout(shape, config.dropout));
+      });
+      return chain(inputShape, mods);
+    },
+  });
+}

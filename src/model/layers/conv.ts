@@ -1,0 +1,42 @@
+/** 2-D convolution (NHWC, "same" padding) and pooling. */
+import * as tf from "@tensorflow/tfjs";
+import type { Module, ParamFactory, Shape } from "../params.js";
+import { type Activation, activate } from "./dense.js";
+
+export function conv2d(
+  f: ParamFactory,
+  inputShape: Shape,
+  filters: number,
+  kernelSize = 3,
+  opts: { strides?: number; activation?: Activation; useBias?: boolean } = {},
+): Module {
+  const [h, w, c] = inputShape;
+  const strides = opts.strides ?? 1;
+  const activation = opts.activation ?? "relu";
+  const kernel = f.weight("kernel", [kernelSize, kernelSize, c, filters], "heNormal");
+  const bias = opts.useBias === false ? undefined : f.weight("bias", [filters], "zeros");
+  return {
+    outputShape: [Math.ceil(h / strides), Math.ceil(w / strides), filters],
+    apply: (x) => {
+      let y: tf.Tensor = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, strides, "same");
+      if (bias) y = tf.add(y, bias);
+      return activate(y, activation);
+    },
+  };
+}
+
+export function maxPool(inputShape: Shape, size = 2): Module {
+  const [h, w, c] = inputShape;
+  return {
+    outputShape: [Math.floor(h / size), Math.floor(w / size), c],
+    apply: (x) => tf.maxPool(x as tf.Tensor4D, size, size, "valid"),
+  };
+}
+
+/** Mean over the spatial axes: [n, h, w, c] -> [n, c]. */
+export function globalAvgPool(inputShape: Shape): Module {
+  return {
+    outputShape: [inputShape[inputShape.length - 1]],
+    apply: (x) => tf.mean(x, [1, 2]),
+  };
+}

@@ -1,0 +1,54 @@
+/** A fully connected layer, `x @ kernel + bias`, on the last axis. */
+import * as tf from "@tensorflow/tfjs";
+import type { Module, ParamFactory, Shape } from "../params.js";
+
+export type Activation = "relu" | "linear" | "tanh" | "sigmoid";
+
+export function activate(x: tf.Tensor, activation: Activation): tf.Tensor {
+  switch (activation) {
+    case "relu":
+      return tf.relu(x);
+    case "tanh":
+      return tf.tanh(x);
+    case "sigmoid":
+      return tf.sigmoid(x);
+    default:
+      return x;
+  }
+}
+
+export function dense(
+  f: ParamFactory,
+  inputShape: Shape,
+  units: number,
+  activation: Activation = "linear",
+): Module {
+  const inDim = inputShape[inputShape.length - 1];
+  const kernel = f.weight(
+    "kernel",
+    [inDim, units],
+    activation === "relu" ? "heNormal" : "glorotUniform",
+  );
+  const bias = f.weight("bias", [units], "zeros");
+  const outputShape = [...inputShape.slice(0, -1), units];
+  return {
+    outputShape,
+    apply: (x) => {
+      const flat = x.rank === 2 ? (x as tf.Tensor2D) : x.reshape([-1, inDim]);
+      const y = tf.add(tf.matMul(flat as tf.Tensor2D, kernel), bias);
+      const out = x.rank === 2 ? y : y.reshape([-1, ...outputShape]);
+      return activate(out, activation);
+    },
+  };
+}
+
+/** Flattens all but the batch axis. */
+export function flatten(inputShape: Shape): Module {
+  const n = inputShape.reduce((a, b) => a * b, 1);
+  return { outputShape: [n], apply: (x) => x.reshape([-1, n]) };
+}
+
+/** ReLU as a module. */
+export function relu(shape: Shape): Module {
+  return { outputShape: shape, apply: (x) => tf.relu(x) };
+}

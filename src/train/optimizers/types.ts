@@ -1,0 +1,34 @@
+/**
+ * The optimizer plug-in. A config (`pt.optimizers.adam({ lr: 1e-3 })`) is immutable JSON; the
+ * trainer creates an instance per run. Instances keep their slots by parameter name so that a
+ * checkpoint restores them onto a rebuilt model.
+ */
+import type * as tf from "@tensorflow/tfjs";
+
+export interface OptimizerInstance {
+  /** Applies one update with learning rate `lr`; `grads[i]` belongs to `vars[i]`. */
+  apply(
+    names: readonly string[],
+    vars: readonly tf.Variable[],
+    grads: readonly tf.Tensor[],
+    lr: number,
+  ): void;
+  getState(): OptimizerState;
+  setState(state: OptimizerState): void;
+  dispose(): void;
+}
+
+export interface OptimizerState {
+  name: string;
+  step: number;
+  /** Slot values by "<param name>#<slot>". */
+  slots: Record<string, { shape: number[]; values: number[] | Float32Array }>;
+}
+
+export interface Optimizer<C extends object = Record<string, unknown>> {
+  readonly name: string;
+  /** Base learning rate. */
+  readonly lr: number;
+  readonly config: Readonly<C>;
+  create(): OptimizerInstance;
+}

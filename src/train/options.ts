@@ -1,0 +1,75 @@
+/** Options of `Model.fit`. Every field documents its default. */
+import type { Dataset, TaskSampler } from "../data/types.js";
+import type { TrainingListener } from "./events.js";
+import type { Optimizer } from "./optimizers/types.js";
+import type { Schedule } from "./schedule.js";
+import type { WeightingStrategy } from "./weighting/types.js";
+
+export interface RegularizeOptions {
+  /** L1 penalty on kernels and embeddings. Defaults to `0`. */
+  l1?: number;
+  /** L2 penalty on kernels and embeddings (toward 0). Defaults to `0`. */
+  l2?: number;
+  /**
+   * L2-SP (Li et al. 2018): `lambda * ||theta - theta0||^2` toward the weights at the start of
+   * fit (the pretrained or previously trained ones). A number applies to the backbone (and
+   * architecture); `{ backbone, heads }` sets the two separately. Defaults to `0`.
+   */
+  l2sp?: number | { backbone?: number; heads?: number };
+  /** Dropout on the shared representation before every head. Defaults to `0`. */
+  dropout?: number;
+}
+
+export interface EarlyStoppingOptions {
+  /** A logged key: `val/mean/accuracy`, `val/<task>/loss`, `loss`, ... */
+  monitor: string;
+  /** Epochs without improvement before stopping. Defaults to `3`. */
+  patience?: number;
+  /** Defaults to "min" for keys containing "loss", "mae" or "rmse", else "max". */
+  mode?: "min" | "max";
+  /** Smallest change that counts as an improvement. Defaults to `0`. */
+  minDelta?: number;
+  /** Restore the best epoch's weights at the end. Defaults to `true`. */
+  restoreBest?: boolean;
+}
+
+export interface FitOptions<T extends string = string> {
+  /** Defaults to `1`. */
+  epochs?: number;
+  /** Samples per task batch. Defaults to `32`. */
+  batchSize?: number;
+  /** Seeds initialisation, data order, dropout and stochastic strategies. Defaults to `0`. */
+  seed?: number;
+  /** Task sampler, or a sampler name. Defaults to `samplers.proportional()`. */
+  sampler?: TaskSampler | string;
+  /** Weighting strategy or name. Defaults to `ew`. */
+  weighting?: WeightingStrategy<object> | string;
+  /** Optimizer or name (`sgd`, `adam`, `adamw`). Defaults to `adam`. */
+  optimizer?: Optimizer<object> | string;
+  /** Learning rate, overriding the optimizer's. */
+  lr?: number;
+  /** Learning-rate schedule. Defaults to constant. */
+  schedule?: Schedule;
+  /** Clip the global gradient norm to this value. Defaults to no clipping. */
+  clipNorm?: number;
+  /** Clip every gradient element to [-clipValue, clipValue]. Defaults to no clipping. */
+  clipValue?: number;
+  regularize?: RegularizeOptions;
+  /** Fraction of each task's data held out for validation. Defaults to none. */
+  validationSplit?: number;
+  /** Explicit validation data per task (instead of validationSplit). */
+  validationData?: { readonly [K in T]?: Dataset };
+  earlyStopping?: EarlyStoppingOptions;
+  /** Metrics per task, overriding the heads' defaults. */
+  metrics?: { readonly [K in T]?: readonly string[] };
+  /** Listeners for train-begin, step, epoch-end and train-end events. */
+  listeners?: readonly TrainingListener[];
+  /** Stops training at the next step boundary when aborted. */
+  signal?: AbortSignal;
+  /** Stop at a step boundary on SIGINT (Ctrl-C) during fit. Defaults to `true`. */
+  handleSigint?: boolean;
+  /** Batch size for validation and evaluation. Defaults to `256`. */
+  evalBatchSize?: number;
+  /** Print one line per epoch. Defaults to `false`. */
+  verbose?: boolean;
+}

@@ -61,6 +61,54 @@ export {
   weightingNames,
 } from "./train/weighting/registry.js";
 export type { GradientMode } from "./train/weighting/define.js";
+export { arch } from "./model/arch/index.js";
+export type { MmoeArgs, CrossStitchArgs } from "./model/arch/index.js";
+
+// model, training loop, evaluation (src/model, src/train, src/eval)
+export {
+  model,
+  Model,
+  backbones,
+  heads,
+  hardSharing,
+  registerBackbone,
+  registerHead,
+  registerArchitecture,
+  resolveArchitecture,
+  ParamFactory,
+  fileLoadHandler,
+  fileSaveHandler,
+} from "./model/index.js";
+export type {
+  Architecture,
+  ArchitectureBuildArgs,
+  BuiltArchitecture,
+  Backbone,
+  Head,
+  HeadArgs,
+  HeadOptions,
+  ModelArgs,
+  ModelSpecJSON,
+  ForwardContext,
+  Module,
+  Param,
+  Shape,
+} from "./model/index.js";
+export { Run, load } from "./train/run.js";
+export { optimizers } from "./train/optimizers/index.js";
+export type { Optimizer, OptimizerInstance } from "./train/optimizers/index.js";
+export { schedules } from "./train/schedule.js";
+export type { Schedule } from "./train/schedule.js";
+export type { FitOptions, RegularizeOptions, EarlyStoppingOptions } from "./train/options.js";
+export type {
+  EpochLog,
+  StepEvent,
+  TrainBeginEvent,
+  TrainEndEvent,
+  TrainingListener,
+} from "./train/events.js";
+export { metrics, deltaM } from "./eval/index.js";
+export type { Metric, Evaluation, EvaluateOptions } from "./eval/index.js";
 
 // plots, tables and notebook display (src/viz, src/notebook)
 export {

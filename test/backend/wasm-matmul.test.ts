@@ -150,7 +150,8 @@ describe("wasm UnsortedSegmentSum vs cpu", () => {
     const out = tf.tidy(() =>
       tf.unsortedSegmentSum(
         tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2], "int32"),
-        tf.tensor2d([0, 2, 1, 2, 0, 0], [2, 3], "int32"),
+        // The op's type says 1-D; the kernel (and TensorFlow) take ids of x's leading shape.
+        tf.tensor2d([0, 2, 1, 2, 0, 0], [2, 3], "int32") as unknown as tf.Tensor1D,
         3,
       ),
     );

@@ -55,6 +55,16 @@ function checkShape(field: string, s: unknown): readonly number[] {
   return Object.freeze([...s]);
 }
 
+function checkTargets(method: string, targets: readonly unknown[]): void {
+  for (const t of targets)
+    if (typeof t !== "string" || t.length === 0)
+      throw new ConfigError(`${method}(...): ${show(t)} is not a part name or pattern.`, {
+        field: method,
+        value: t,
+        expected: '"backbone", "arch", a task name, "head:<task>", "adapter:<task>" or a glob',
+      });
+}
+
 export class Model<T extends string = never> {
   /** @internal */
   constructor(readonly def: ModelDef) {
@@ -137,6 +147,7 @@ export class Model<T extends string = never> {
    * `"adapter:<task>"`, `"arch"`, or a glob on parameter names (`"backbone/conv0/*"`).
    */
   freeze(...targets: (T | "backbone" | "arch" | (string & {}))[]): Model<T> {
+    checkTargets("freeze", targets);
     return new Model<T>(
       this.with({
         freeze: [
@@ -149,6 +160,7 @@ export class Model<T extends string = never> {
 
   /** Undoes `freeze` for the given targets (later calls win). */
   unfreeze(...targets: (T | "backbone" | "arch" | (string & {}))[]): Model<T> {
+    checkTargets("unfreeze", targets);
     return new Model<T>(
       this.with({
         freeze: [

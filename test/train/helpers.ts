@@ -52,3 +52,66 @@ export async function useCpu(): Promise<void> {
 }
 
 export const numTensors = (): number => tf.memory().numTensors;
+
+/** Token ids [n, len]: task "has" = token 3 present; task "count" = number of token 5s. */
+export function toyText(n = 64, len = 6, vocab = 20, seed = 3): { has: Dataset; count: Dataset } {
+  const r = new Random(seed);
+  const x = new Int32Array(n * len);
+  const has = new Int32Array(n);
+  const count = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < len; j++) {
+      const t = r.int(vocab);
+      x[i * len + j] = t;
+      if (t === 3) has[i] = 1;
+      if (t === 5) count[i]++;
+    }
+  }
+  return {
+    has: fromArrays({ x, y: has, inputShape: [len], numClasses: 2, name: "has" }),
+    count: fromArrays({
+      x: x.slice(),
+      y: count,
+      inputShape: [len],
+      labelKind: "regression",
+      name: "count",
+    }),
+  };
+}
+
+/** Multi-label targets over vectors: label j = x_j > 0, for j < k. */
+export function toyMultiLabel(n = 64, dim = 8, k = 3, seed = 4): Dataset {
+  const r = new Random(seed);
+  const x = new Float32Array(n * dim);
+  for (let i = 0; i < x.length; i++) x[i] = r.normal();
+  const y = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) y[i * k + j] = x[i * dim + j] > 0 ? 1 : 0;
+  return fromArrays({
+    x,
+    y,
+    inputShape: [dim],
+    labelKind: "multiLabel",
+    labelSize: k,
+    numClasses: k,
+    name: "multi",
+  });
+}
+
+/** Regression over images: mean brightness of the top half. */
+export function toyImageRegression(img: Dataset): Dataset {
+  const [h, w, c] = img.inputShape;
+  const per = h * w * c;
+  const y = new Float32Array(img.size);
+  for (let i = 0; i < img.size; i++) {
+    let s = 0;
+    for (let j = 0; j < per / 2; j++) s += img.x[i * per + j];
+    y[i] = s / (per / 2);
+  }
+  return fromArrays({
+    x: img.x.slice() as Float32Array,
+    y,
+    inputShape: [h, w, c],
+    labelKind: "regression",
+    name: `${img.name}-reg`,
+  });
+}

@@ -8,10 +8,10 @@ import { createRequire } from "node:module";
 import type * as TS from "typescript";
 import type { ConverterSet, Executor } from "tslab/dist/executor.js";
 import type { Converter } from "tslab/dist/converter.js";
-import { interruptTarget } from "../src/notebook/host.js";
 import type { CodeExecutor, Completion, ExecuteOutcome, Inspection, IsComplete } from "./executor.js";
 import { errorContent, diagnosticsError, interruptedError } from "./errors.js";
 import { CHECK, type CellRun, installCheck, instrumentAwaits, runCell } from "./interrupt.js";
+import { type ListeningTarget, installInterruptTarget } from "./interrupt-target.js";
 import { checkComplete } from "./is-complete.js";
 import { resultBundle } from "./result.js";
 import { PolytaskModule, aliasForTypeChecker, locatePolytask } from "./resolve.js";
@@ -29,7 +29,11 @@ export interface TslabExecutorOptions {
   cwd: string;
   /** The polytask package the kernel belongs to (fallback for notebooks elsewhere). */
   kernelPackageRoot: string;
-  /** Grace period after an interrupt before an awaiting cell is abandoned. */
+  /**
+   * After an interrupt that a listener (a running fit) takes over, how long the cell may
+   * take to stop by itself before its awaits throw; the same period again later, a cell
+   * still awaiting something that never settles is abandoned. Default 3000 ms.
+   */
   interruptGraceMs?: number;
 }
 
@@ -47,9 +51,11 @@ export class TslabExecutor implements CodeExecutor {
   private capture: Capture = { errors: [], diagnostics: [] };
   private run: CellRun | undefined;
   private readonly graceMs: number;
+  private readonly target: ListeningTarget;
 
   constructor(opts: TslabExecutorOptions) {
     this.graceMs = opts.interruptGraceMs ?? 3000;
+    this.target = installInterruptTarget();
     const loc = locatePolytask(opts.cwd, opts.kernelPackageRoot);
     aliasForTypeChecker(ts, opts.cwd, loc.root);
     this.polytask = new PolytaskModule(loc);
@@ -93,12 +99,16 @@ export class TslabExecutor implements CodeExecutor {
   interrupt(): void {
     const run = this.run;
     if (!run) return;
-    run.interrupted = true;
-    interruptTarget().dispatchEvent(new Event("interrupt"));
-    // A cell awaiting something that never settles is abandoned after the grace period.
-    setTimeout(() => {
-      if (this.run === run) this.inner.interrupt();
-    }, this.graceMs).unref();
+    const cooperative = this.target.interrupt();
+    if (!cooperative) run.interrupted = true;
+    const later = (fn: () => void, ms: number) => setTimeout(fn, ms).unref();
+    later(() => {
+      if (this.run !== run) return;
+      run.interrupted = true;
+      later(() => {
+        if (this.run === run) this.inner.interrupt();
+      }, this.graceMs);
+    }, cooperative ? this.graceMs : 0);
   }
 
   complete(code: string, cursorPos: number): Completion {
@@ -152,7 +162,7 @@ function lazyConverters(): ConverterSet {
 }
 
 function isSigintBreak(e: unknown): boolean {
-  return e instanceof Error && /interrupted by SIGINT/.test(e.message);
+  return e instanceof Error && /interrupted by `?SIGINT/.test(e.message);
 }
 
 export { CHECK };

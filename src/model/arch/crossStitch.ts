@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ConfigError, show } from "../../errors.js";
 import type { ForwardContext, Module } from "../params.js";
 import { stagesOf } from "./parts.js";
-import type { Architecture, BuiltArchitecture } from "./types.js";
+import type { Architecture, ArchitectureBuildArgs, BuiltArchitecture } from "./types.js";
 
 export interface CrossStitchArgs {
   /** Initial weight a column gives itself. Defaults to `0.9` (the paper's setting). */
@@ -23,30 +23,42 @@ export interface CrossStitchConfig {
 /** Initial cross-stitch matrix: `alphaSelf` on the diagonal, `(1 - alphaSelf) / (T - 1)` elsewhere. */
 export function initialAlpha(t: number, alphaSelf: number): number[][] {
   return Array.from({ length: t }, (_, i) =>
-    Array.from({ length: t }, (_, j) => (t === 1 ? 1 : i === j ? alphaSelf : (1 - alphaSelf) / (t - 1))),
+    Array.from({ length: t }, (_, j) =>
+      t === 1 ? 1 : i === j ? alphaSelf : (1 - alphaSelf) / (t - 1),
+    ),
   );
 }
 
 export function crossStitch(args: CrossStitchArgs = {}): Architecture<CrossStitchConfig> {
   const alphaSelf = args.alphaSelf ?? 0.9;
   if (typeof alphaSelf !== "number" || !(alphaSelf >= 0 && alphaSelf <= 1))
-    throw new ConfigError(`Architecture "crossStitch": option "alphaSelf" is ${show(alphaSelf)}; expected a number in [0, 1].`, {
-      field: "alphaSelf",
-      value: alphaSelf,
-      expected: "a number in [0, 1]",
-    });
+    throw new ConfigError(
+      `Architecture "crossStitch": option "alphaSelf" is ${show(alphaSelf)}; expected a number in [0, 1].`,
+      {
+        field: "alphaSelf",
+        value: alphaSelf,
+        expected: "a number in [0, 1]",
+      },
+    );
   const config: CrossStitchConfig = Object.freeze({ alphaSelf });
   return Object.freeze({
     kind: "crossStitch",
     config,
-    async build(args): Promise<BuiltArchitecture> {
+    async build(args: ArchitectureBuildArgs): Promise<BuiltArchitecture> {
       const tasks = args.tasks;
       const t = tasks.length;
       // Columns are shared parameters in the loop's sense: every task's loss reaches every
       // column through the cross-stitch units.
       const columns: (readonly Module[])[] = [];
       for (const task of tasks)
-        columns.push(stagesOf(await args.backbone.build(args.inputShape, args.factory(`backbone/${task}`, "backbone"))));
+        columns.push(
+          stagesOf(
+            await args.backbone.build(
+              args.inputShape,
+              args.factory(`backbone/${task}`, "backbone"),
+            ),
+          ),
+        );
       const nStages = columns[0].length;
       const fu = args.factory("arch/crossStitch", "arch");
       const init = initialAlpha(t, alphaSelf);
@@ -65,7 +77,9 @@ export function crossStitch(args: CrossStitchArgs = {}): Architecture<CrossStitc
           const last = k === nStages - 1;
           const alpha = last ? alphas[k].slice([only, 0], [1, t]) : alphas[k];
           const mixed = tf.matMul(alpha, flat).reshape([last ? 1 : t, ...outs[0].shape]);
-          hs = tf.unstack(mixed);
+          // Slices, not tf.unstack: Unpack's gradient fails when some outputs are unused.
+          const shape = outs[0].shape;
+          hs = Array.from({ length: last ? 1 : t }, (_, i) => mixed.slice(i, 1).reshape(shape));
         }
         return hs[0];
       };
@@ -74,7 +88,10 @@ export function crossStitch(args: CrossStitchArgs = {}): Architecture<CrossStitc
         represent: (task, x, ctx) => {
           const i = index.get(task);
           if (i === undefined)
-            throw new ConfigError(`Architecture "crossStitch": unknown task "${task}". Known tasks: ${tasks.join(", ")}.`, { task });
+            throw new ConfigError(
+              `Architecture "crossStitch": unknown task "${task}". Known tasks: ${tasks.join(", ")}.`,
+              { task },
+            );
           return run(x, ctx, i);
         },
       };

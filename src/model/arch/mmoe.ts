@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ConfigError, show } from "../../errors.js";
 import { sizeOf } from "../params.js";
 import { expertMlp, mixExperts, positiveInt, softmaxGate } from "./parts.js";
-import type { Architecture, BuiltArchitecture } from "./types.js";
+import type { Architecture, ArchitectureBuildArgs, BuiltArchitecture } from "./types.js";
 
 export interface MmoeArgs {
   /** Number of experts. Defaults to `4`. */
@@ -31,23 +31,38 @@ export function mmoe(args: MmoeArgs = {}): Architecture<MmoeConfig> {
       `Architecture "mmoe": option "expertUnits" is ${show(u)}; expected a positive integer or a non-empty list of them.`,
       { field: "expertUnits", value: u, expected: "a positive integer or list of them" },
     );
-  const config: MmoeConfig = Object.freeze({ experts, expertUnits: Object.freeze(expertUnits) as number[] });
+  const config: MmoeConfig = Object.freeze({
+    experts,
+    expertUnits: Object.freeze(expertUnits) as number[],
+  });
   return Object.freeze({
     kind: "mmoe",
     config,
-    async build(args): Promise<BuiltArchitecture> {
-      const bottom = await args.backbone.build(args.inputShape, args.factory("backbone", "backbone"));
+    async build(args: ArchitectureBuildArgs): Promise<BuiltArchitecture> {
+      const bottom = await args.backbone.build(
+        args.inputShape,
+        args.factory("backbone", "backbone"),
+      );
       const inDim = sizeOf(bottom.outputShape);
       const fe = args.factory("arch/experts", "arch");
-      const mods = Array.from({ length: experts }, (_, k) => expertMlp(fe.scope(`expert${k}`), inDim, expertUnits));
+      const mods = Array.from({ length: experts }, (_, k) =>
+        expertMlp(fe.scope(`expert${k}`), inDim, expertUnits),
+      );
       const gates = new Map(
-        args.tasks.map((t) => [t, softmaxGate(args.factory(`arch/gate/${t}`, "arch", { task: t }), inDim, experts)]),
+        args.tasks.map((t) => [
+          t,
+          softmaxGate(args.factory(`arch/gate/${t}`, "arch", { task: t }), inDim, experts),
+        ]),
       );
       const features = (x: tf.Tensor, ctx: Parameters<BuiltArchitecture["represent"]>[2]) =>
         bottom.apply(x, ctx).reshape([-1, inDim]);
       const gateOf = (task: string) => {
         const g = gates.get(task);
-        if (!g) throw new ConfigError(`Architecture "mmoe": unknown task "${task}". Known tasks: ${args.tasks.join(", ")}.`, { task });
+        if (!g)
+          throw new ConfigError(
+            `Architecture "mmoe": unknown task "${task}". Known tasks: ${args.tasks.join(", ")}.`,
+            { task },
+          );
         return g;
       };
       return {

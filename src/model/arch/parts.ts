@@ -29,7 +29,11 @@ export function softmaxGate(f: ParamFactory, inDim: number, experts: number): Mo
 /** `sum_k gate[:, k] * outputs[k]` for expert outputs of equal shape [B, ...]. */
 export function mixExperts(gate: tf.Tensor, outputs: readonly tf.Tensor[]): tf.Tensor {
   const stacked = tf.stack(outputs as tf.Tensor[], 1); // [B, E, ...]
-  const g = gate.reshape([gate.shape[0], gate.shape[1], ...outputs[0].shape.slice(1).map(() => 1)]);
+  const g = gate.reshape([
+    gate.shape[0],
+    gate.shape[1] as number,
+    ...outputs[0].shape.slice(1).map(() => 1),
+  ]);
   return tf.sum(tf.mul(stacked, g), 1);
 }
 

@@ -1,0 +1,8 @@
+/** `pt.arch.*`: multi-task architectures for `.architecture(...)`. */
+import { crossStitch } from "./crossStitch.js";
+import { hardSharing } from "./hardSharing.js";
+import { mmoe } from "./mmoe.js";
+
+export const arch = Object.freeze({ hardSharing, mmoe, crossStitch });
+export type { MmoeArgs, MmoeConfig } from "./mmoe.js";
+export type { CrossStitchArgs, CrossStitchConfig } from "./crossStitch.js";

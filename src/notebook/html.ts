@@ -88,9 +88,12 @@ export function figureHtml(figure: Figure, id = newPlotId()): string {
   function el() { return document.getElementById(id); }
   function draw(P) { var d = el(); if (d && P) P.newPlot(d, fig.data, fig.layout, fig.config || {}); }
   function fail(e) {
-    var d = el();
-    if (d) d.innerHTML = '<pre style="color:#a00">polytask: plotly.js is not loaded in this page (' +
-      String(e && e.message || e) + '). Re-run the cell that displays the first figure.</pre>';
+    var d = el(), pre = document.createElement("pre");
+    pre.className = "polytask-error";
+    pre.style.color = "#a00";
+    pre.textContent = "polytask: plotly.js is not loaded in this page (" + String(e && e.message || e) +
+      "). Re-run the cell that displays the first figure, or open the notebook where it ran.";
+    if (d) d.appendChild(pre);
   }
   (function wait() {
     if (w.Plotly && w.Plotly.newPlot) return draw(w.Plotly);

@@ -99,6 +99,8 @@ export class TerminalProgress implements TrainingListener {
   }
 
   private get width(): number {
+    // Logs (not a TTY) do not wrap: allow long lines there.
+    if (!this.tty) return 160;
     return Math.max(40, (this.stream.columns ?? 100) - 1);
   }
 

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { DISPLAY, PLOTLY_MIME, figureText, toBundle } from "../../src/notebook/index.js";
+import { curvesFigure, historyTable } from "../../src/viz/index.js";
+import { fakeHistory } from "../viz/fixtures.js";
+
+describe("toBundle", () => {
+  const fig = curvesFigure(fakeHistory(["digits", "fashion"], 3));
+
+  it("a figure: plotly JSON, HTML that draws it, and a text summary", () => {
+    const b = toBundle(fig);
+    assert.deepEqual(Object.keys(b).sort(), [PLOTLY_MIME, "text/html", "text/plain"].sort());
+    const json = b[PLOTLY_MIME] as { data: unknown[]; layout: unknown; config: unknown };
+    assert.equal(json.data, fig.data);
+    assert.equal(json.layout, fig.layout);
+    const html = String(b["text/html"]);
+    assert.match(html, /<div id="polytask-plot-[^"]+" class="polytask-plot"/);
+    assert.match(html, /P\.newPlot\(/);
+    assert.ok(!html.includes("plotly.js v2"), "the figure output does not carry plotly.js itself");
+    assert.ok(html.length < 50_000);
+    assert.match(
+      String(b["text/plain"]),
+      /^<Figure: Per-task loss and metrics; 8 traces: loss \(train\)/,
+    );
+  });
+
+  it("escapes figure text that could close the script element", () => {
+    const evil = curvesFigure(fakeHistory(["a"], 2), { title: "</script><b>x" });
+    const html = String(toBundle(evil)["text/html"]);
+    assert.equal(html.match(/<\/script>/g)?.length, 1);
+    assert.match(html, /\\u003c\/script\\u003e/);
+  });
+
+  it("a DataFrame: an HTML table and aligned text", () => {
+    const df = historyTable(fakeHistory(["a"], 2));
+    const b = toBundle(df);
+    assert.deepEqual(Object.keys(b).sort(), ["text/html", "text/plain"]);
+    const html = String(b["text/html"]);
+    assert.match(html, /<table/);
+    assert.match(html, />val\/a\/accuracy</);
+    assert.match(html, /2 rows × \d+ columns/);
+    const text = String(b["text/plain"]).split("\n");
+    assert.equal(text.length, 3);
+    assert.match(text[0]!, /epoch\s+step\s+time/);
+  });
+
+  it("bundles pass through; plain data gets JSON; values can choose their bundle", () => {
+    assert.deepEqual(toBundle({ "text/markdown": "# hi" }), { "text/markdown": "# hi" });
+    const b = toBundle({ a: 1, b: [2, 3] });
+    assert.deepEqual(b["application/json"], { a: 1, b: [2, 3] });
+    assert.match(String(b["text/plain"]), /a: 1/);
+    assert.deepEqual(toBundle("hello"), { "text/plain": "hello" });
+    const own = { [DISPLAY]: () => fig };
+    assert.ok(PLOTLY_MIME in toBundle(own));
+    assert.match(String(toBundle(new Error("boom"))["text/plain"]), /Error: boom/);
+  });
+
+  it("figureText strips HTML from titles", () => {
+    assert.equal(
+      figureText({ data: [], layout: { title: { text: "A<br><sup>b</sup>" } } }),
+      "<Figure: A — b; 0 traces>",
+    );
+  });
+});

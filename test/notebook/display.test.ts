@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import {
+  PLOTLY_MIME,
+  clearOutput,
+  display,
+  resetPlotlyLoader,
+  setHost,
+} from "../../src/notebook/index.js";
+import { curvesFigure, historyTable } from "../../src/viz/index.js";
+import { fakeHistory } from "../viz/fixtures.js";
+import { StubHost } from "./stub-host.js";
+
+const fig = curvesFigure(fakeHistory(["a", "b"], 2));
+
+describe("display", () => {
+  beforeEach(() => resetPlotlyLoader());
+  afterEach(() => setHost(undefined));
+
+  it("sends plotly.js once, in its own output, before the first figure", () => {
+    const host = new StubHost();
+    setHost(host);
+    display(fig);
+    display(fig);
+    display(historyTable(fakeHistory(["a"], 1)));
+    assert.equal(host.loaders().length, 1);
+    assert.equal(host.sent[0], host.loaders()[0], "loader first");
+    assert.equal(host.loaders()[0]!.opts.displayId, undefined, "the loader is never updated");
+    assert.equal(host.figures().length, 2);
+    assert.equal(host.sent.length, 4);
+    const loader = String(host.loaders()[0]!.bundle["text/html"]);
+    assert.ok(loader.length > 2_000_000 && loader.length < 4_500_000, `${loader.length} chars`);
+    assert.match(loader, /DecompressionStream\("gzip"\)/);
+  });
+
+  it("a handle updates the same display in place", () => {
+    const host = new StubHost();
+    setHost(host);
+    const h = display(fig);
+    h.update(fig);
+    const [first, second] = host.figures();
+    assert.equal(first!.opts.displayId, h.displayId);
+    assert.equal(second!.opts.displayId, h.displayId);
+    assert.equal(first!.opts.update, undefined);
+    assert.equal(second!.opts.update, true);
+  });
+
+  it("clearOutput forwards wait and makes the next figure reload plotly.js", () => {
+    const host = new StubHost();
+    setHost(host);
+    display(fig);
+    clearOutput({ wait: true });
+    display(fig);
+    assert.deepEqual(host.clears, [true]);
+    assert.equal(host.loaders().length, 2);
+  });
+
+  it("with a host that names cells, clearing another cell keeps the loaded plotly.js", () => {
+    const host = new StubHost(true);
+    setHost(host);
+    display(fig);
+    host.cellId = 2;
+    clearOutput();
+    display(fig);
+    assert.equal(host.loaders().length, 1);
+    clearOutput();
+    host.cellId = 2;
+    assert.equal(host.loaders().length, 1);
+  });
+
+  it("prints the text form in a terminal", () => {
+    const out: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((s: string) => {
+      out.push(String(s));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      display(fig);
+      display({ x: 1 });
+      clearOutput();
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.equal(out.length, 2);
+    assert.match(out[0]!, /^<Figure: Per-task loss/);
+    assert.match(out[1]!, /x: 1/);
+  });
+
+  it("under tslab (no polytask host) it writes one display_data per value through tslab", async () => {
+    const { createRequire } = await import("node:module");
+    const req = createRequire(import.meta.url);
+    const jupyter = req("tslab/dist/jupyter.js") as { lastWriteDisplayData: unknown };
+    const got: {
+      content: { data: Record<string, unknown>; transient: unknown };
+      update: boolean;
+    }[] = [];
+    jupyter.lastWriteDisplayData = (content: never, update: boolean) =>
+      got.push({ content, update });
+    (globalThis as Record<string, unknown>).__tslab__ = {};
+    try {
+      const h = display(fig);
+      h.update(fig);
+    } finally {
+      delete (globalThis as Record<string, unknown>).__tslab__;
+      jupyter.lastWriteDisplayData = null;
+    }
+    assert.equal(got.length, 3, "loader, display, update");
+    assert.ok(PLOTLY_MIME in got[1]!.content.data);
+    assert.deepEqual(got[2]!.content.transient, got[1]!.content.transient);
+    assert.deepEqual(
+      got.map((g) => g.update),
+      [false, false, true],
+    );
+  });
+});

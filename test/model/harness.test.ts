@@ -16,7 +16,7 @@ import { pretrained } from "../../src/model/backbones/pretrained.js";
 import { resNet } from "../../src/model/backbones/resNet.js";
 import { text } from "../../src/model/backbones/text.js";
 import type { Backbone } from "../../src/model/backbones/types.js";
-import { model } from "../../src/model/builder.js";
+import { type Model, model } from "../../src/model/builder.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import { multiLabel } from "../../src/model/heads/multiLabel.js";
 import { regression } from "../../src/model/heads/regression.js";
@@ -66,7 +66,7 @@ async function savePretrained(path: string): Promise<void> {
 
 async function harness(c: Case): Promise<void> {
   const n0 = tf.memory().numTensors;
-  let m = model({ input: c.input }).backbone(c.backbone());
+  let m: Model<string> = model({ input: c.input }).backbone(c.backbone());
   for (const [name, h] of c.heads) m = m.head(name, h);
   const data = c.data();
 

@@ -6,6 +6,7 @@
  * always leaving a consistent model in the returned `Run`.
  */
 import * as tf from "@tensorflow/tfjs";
+import { backendInfo } from "../backend/select.js";
 import { MultiTaskLoader, disposeStep } from "../data/loader.js";
 import { split } from "../data/ops.js";
 import { create as createSampler } from "../data/samplers/index.js";
@@ -41,7 +42,11 @@ function positiveInt(field: string, v: unknown, dflt: number): number {
 }
 
 function backendLine(): string {
-  return `${tf.getBackend()}`;
+  try {
+    return backendInfo().summary;
+  } catch {
+    return tf.getBackend();
+  }
 }
 
 export async function fit<T extends string>(

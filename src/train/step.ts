@@ -1,7 +1,9 @@
 /**
  * One training step's gradients, for any weighting strategy, with no per-method branch: the
  * strategy's `needs` selects how per-task losses become one set of gradients.
- * - "losses": `combineLosses` inside the tape, one backward pass.
+ * - "losses": `combineLosses` inside the tape, one backward pass. Tasks absent from a step
+ *   (sampler mode "one") enter as a zero loss, and [T]-shaped strategy variables get no
+ *   gradient at their index, so e.g. uncertainty's log-variance of an absent task stays put.
  * - "sharedGradients": one backward pass per task; the shared parameters' gradients are
  *   flattened into [T, P] and combined by `combineGradients`; task-specific parameters (heads,
  *   adapters, gates) get their own task's gradient.
@@ -122,6 +124,17 @@ export function computeStep(a: StepArgs): StepResult {
       },
       [...modelVars, ...a.instance.variables],
     );
+    // A task absent from the step (sampler mode "one") contributes nothing: per-task strategy
+    // variables ([T]-shaped, e.g. uncertainty's log-variances) get no gradient at its index.
+    if (present.length < T)
+      for (const v of a.instance.variables) {
+        const g = grads.get(v);
+        if (!g || v.rank !== 1 || v.shape[0] !== T) continue;
+        const mask = tf.tensor1d(a.tasks.map((t) => (present.includes(t) ? 1 : 0)));
+        grads.set(v, tf.mul(g, mask));
+        g.dispose();
+        mask.dispose();
+      }
   } else if (a.needs === "sharedGradients") {
     const shared = a.trainable.filter((p) => p.shared).map((p) => p.variable);
     const rows: tf.Tensor1D[] = [];

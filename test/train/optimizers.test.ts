@@ -43,7 +43,7 @@ describe("optimizers", () => {
   it("state round-trips by parameter name", () => {
     const n0 = tf.memory().numTensors;
     const a = adam({ lr: 0.1 }).create();
-    const v = tf.variable(tf.tensor1d([1, 2]));
+    const v = tf.tidy(() => tf.variable(tf.tensor1d([1, 2])));
     const g = tf.tensor1d([0.5, -1]);
     a.apply(["w"], [v], [g], 0.1);
     const s = a.getState();

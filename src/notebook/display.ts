@@ -1,3 +1,4 @@
+import { setRichRenderer } from "../viz/figure.js";
 import { PLOTLY_MIME, toBundle } from "./bundle.js";
 /**
  * `display(value)` and `clearOutput({ wait })`: the contract names. In a notebook a value is
@@ -93,3 +94,16 @@ export function clearOutput(args: { wait?: boolean } = {}): void {
   if (cell === undefined || s.cell === undefined || cell === s.cell) resetPlotlyLoader();
   sink.host.clearOutput(args.wait ?? false);
 }
+
+/**
+ * A cell's result (the kernel calls `[MIME_BUNDLE]()` on figures and DataFrames): its bundle,
+ * sending plotly.js first when a notebook host is present.
+ */
+export function resultBundle(value: unknown): MimeBundle {
+  const bundle = toBundle(value);
+  const sink = currentSink();
+  if (PLOTLY_MIME in bundle && sink.kind !== "terminal") ensurePlotly(sink);
+  return bundle;
+}
+
+setRichRenderer(resultBundle);

@@ -52,7 +52,11 @@ export function confusionFigure(
       textfont: { size: 10 },
       zmin: 0,
       zmax: 1,
-      colorscale: "Blues",
+      colorscale: [
+        [0, "#f7fbff"],
+        [0.5, "#6baed6"],
+        [1, "#08306b"],
+      ],
       showscale: i === 0,
       colorbar: { title: { text: "rate" }, len: 0.6 },
       hovertemplate: `${task}: actual %{y}, predicted %{x}<br>%{text} (%{z:.1%})<extra></extra>`,

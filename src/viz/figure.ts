@@ -59,9 +59,40 @@ export const DEFAULT_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({
   toImageButtonOptions: { format: "png", scale: 2 },
 });
 
+/**
+ * Values that carry a method under this symbol show as the MIME bundle it returns when they
+ * are a notebook cell's result (the polytask kernel calls it). Shared by name with the kernel.
+ */
+export const MIME_BUNDLE = Symbol.for("polytask.mimeBundle");
+
+/** Turns a figure or table into a MIME bundle; installed by the notebook bridge. */
+export type RichRenderer = (value: unknown) => Record<string, unknown>;
+let renderer: RichRenderer | undefined;
+
+/** Installs the renderer used by `[MIME_BUNDLE]()` (src/notebook does, on import). */
+export function setRichRenderer(r: RichRenderer | undefined): void {
+  renderer = r;
+}
+
+/** Adds a non-enumerable `[MIME_BUNDLE]()` to an object (invisible to JSON and equality). */
+export function makeRich<T extends object>(value: T): T {
+  if (!Object.prototype.hasOwnProperty.call(value, MIME_BUNDLE)) {
+    Object.defineProperty(value, MIME_BUNDLE, {
+      value: function richBundle(this: unknown) {
+        if (renderer) return renderer(this);
+        return { "application/vnd.plotly.v1+json": this };
+      },
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });
+  }
+  return value;
+}
+
 /** Builds a figure with the default config and a white template-free layout. */
 export function makeFigure(data: Trace[], layout: Layout): Figure {
-  return {
+  return makeRich({
     data,
     layout: {
       template: undefined,
@@ -72,7 +103,7 @@ export function makeFigure(data: Trace[], layout: Layout): Figure {
       ...layout,
     },
     config: { ...DEFAULT_CONFIG },
-  };
+  });
 }
 
 /** A figure that says there is nothing to plot, and why (instead of an empty chart). */

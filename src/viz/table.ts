@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import type { DataFrame } from "danfojs-node";
 import type { EpochLog } from "../train/events.js";
+import { makeRich } from "./figure.js";
 import { keysOf } from "./logs.js";
 
 type Danfo = typeof import("danfojs-node");
@@ -12,7 +13,12 @@ let danfo: Danfo | undefined;
 
 /** The danfojs-node module, loaded synchronously on first call. */
 export function danfojs(): Danfo {
-  danfo ??= createRequire(import.meta.url)("danfojs-node") as Danfo;
+  if (danfo === undefined) {
+    danfo = createRequire(import.meta.url)("danfojs-node") as Danfo;
+    // DataFrames and Series returned as a cell's value render as tables in the kernel.
+    makeRich(danfo.DataFrame.prototype);
+    makeRich(danfo.Series.prototype);
+  }
   return danfo;
 }
 

@@ -113,4 +113,18 @@ describe("display", () => {
       [false, false, true],
     );
   });
+
+  it("figures and DataFrames render as rich cell results through [polytask.mimeBundle]()", () => {
+    const host = new StubHost();
+    setHost(host);
+    const key = Symbol.for("polytask.mimeBundle");
+    assert.ok(!Object.keys(fig).some((k) => k === String(key)));
+    assert.equal(JSON.stringify(fig).includes("mimeBundle"), false);
+    const rich = (fig as unknown as Record<symbol, () => Record<string, unknown>>)[key]!.call(fig);
+    assert.ok(PLOTLY_MIME in rich);
+    assert.equal(host.loaders().length, 1, "plotly.js goes out before the execute_result");
+    const df = historyTable(fakeHistory(["a"], 2));
+    const table = (df as unknown as Record<symbol, () => Record<string, unknown>>)[key]!.call(df);
+    assert.match(String(table["text/html"]), /<table/);
+  });
 });

@@ -3,7 +3,12 @@
  * gradient-mode option shared by every gradient-based method, and option validation.
  */
 import { ConfigError, show } from "../../errors.js";
-import type { WeightingInstance, WeightingNeeds, WeightingStrategy } from "./types.js";
+import type {
+  WeightingContext,
+  WeightingInstance,
+  WeightingNeeds,
+  WeightingStrategy,
+} from "./types.js";
 
 /**
  * Where gradient-based strategies take their per-task gradients. Defaults to `"shared"`.
@@ -109,4 +114,10 @@ export function stateObject(strategy: string, state: unknown): Record<string, un
       expected: "an object from getState()",
     });
   return state as Record<string, unknown>;
+}
+
+/** Which tasks take part in this step: `ctx.active`, else the tasks whose loss is not exactly 0. */
+export function activeTasks(ctx: WeightingContext, losses: ArrayLike<number>): boolean[] {
+  if (ctx.active) return Array.from({ length: losses.length }, (_, i) => ctx.active?.[i] ?? true);
+  return Array.from({ length: losses.length }, (_, i) => losses[i] !== 0);
 }

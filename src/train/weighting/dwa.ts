@@ -22,7 +22,11 @@ export function dwaWeights(
   if (e < 2) return new Array<number>(taskCount).fill(1);
   const last = epochLosses[e - 1];
   const prev = epochLosses[e - 2];
-  const r = last.map((l, i) => (prev[i] > 0 ? l / prev[i] : 1) / temperature);
+  // A task missing from an epoch (NaN mean loss) keeps the neutral ratio 1.
+  const r = last.map((l, i) => {
+    const ratio = l / prev[i];
+    return (Number.isFinite(ratio) && prev[i] > 0 ? ratio : 1) / temperature;
+  });
   const max = Math.max(...r);
   const ex = r.map((x) => Math.exp(x - max));
   const sum = ex.reduce((s, x) => s + x, 0);

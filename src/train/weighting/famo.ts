@@ -3,10 +3,11 @@
  * task logits xi give `z = softmax(xi)`; the step minimises `sum_i z_i / c log(L_i - m_i)`
  * (`c = sum_i z_i / (L_i - m_i)`), and after the step xi moves (Adam with weight decay) against
  * the per-task log-loss decrease seen on the same batch, so slowly improving tasks gain weight.
- * Needs the loop to call `observeLossesAfterStep` with the post-update losses.
+ * Needs the loop to call `observeLossesAfterStep` with the post-update losses. Tasks absent
+ * from a step are left out of the softmax and their logits are not updated.
  */
 import * as tf from "@tensorflow/tfjs";
-import { defineStrategy, nonNegative, positive, stateObject } from "./define.js";
+import { activeTasks, defineStrategy, nonNegative, positive, stateObject } from "./define.js";
 import type { WeightingStrategy } from "./types.js";
 
 export interface FamoArgs {
@@ -26,11 +27,14 @@ export interface FamoState {
   v: number[];
   t: number;
   prevLosses: number[] | null;
+  prevActive: boolean[] | null;
 }
 
-export function softmax(x: readonly number[]): number[] {
-  const max = Math.max(...x);
-  const ex = x.map((v) => Math.exp(v - max));
+/** Softmax over the entries where `active` (all by default); 0 elsewhere. */
+export function softmax(x: readonly number[], active?: readonly boolean[]): number[] {
+  const on = (i: number) => active?.[i] ?? true;
+  const max = Math.max(...x.filter((_, i) => on(i)));
+  const ex = x.map((v, i) => (on(i) ? Math.exp(v - max) : 0));
   const s = ex.reduce((a, b) => a + b, 0);
   return ex.map((v) => v / s);
 }
@@ -40,8 +44,9 @@ export function famoWeights(
   logits: readonly number[],
   losses: ArrayLike<number>,
   minLoss: number,
+  active?: readonly boolean[],
 ): number[] {
-  const z = softmax(logits);
+  const z = softmax(logits, active);
   const d = z.map((_, i) => losses[i] - minLoss + EPS);
   const c = z.reduce((s, zi, i) => s + zi / d[i], 0);
   return z.map((zi, i) => zi / (c * d[i]));
@@ -50,13 +55,14 @@ export function famoWeights(
 /** The logits' gradient: the softmax Jacobian applied to the log-loss decrease. */
 export function famoLogitGradient(
   logits: readonly number[],
-  before: readonly number[],
+  before: ArrayLike<number>,
   after: ArrayLike<number>,
   minLoss: number,
+  active?: readonly boolean[],
 ): number[] {
-  const z = softmax(logits);
-  const delta = before.map(
-    (b, i) => Math.log(b - minLoss + EPS) - Math.log(after[i] - minLoss + EPS),
+  const z = softmax(logits, active);
+  const delta = z.map((zi, i) =>
+    zi > 0 ? Math.log(before[i] - minLoss + EPS) - Math.log(after[i] - minLoss + EPS) : 0,
   );
   const zd = z.reduce((s, zi, i) => s + zi * delta[i], 0);
   return z.map((zi, i) => zi * (delta[i] - zd));
@@ -68,44 +74,60 @@ export function famo(args: FamoArgs = {}): WeightingStrategy<FamoArgs> {
   const minLoss = args.minLoss ?? 0;
   return defineStrategy<FamoArgs>("famo", "losses", args, (tasks) => {
     const n = tasks.length;
+    const zeros = () => new Array<number>(n).fill(0);
     let s: FamoState = {
-      logits: new Array(n).fill(0),
-      m: new Array(n).fill(0),
-      v: new Array(n).fill(0),
+      logits: zeros(),
+      m: zeros(),
+      v: zeros(),
       t: 0,
       prevLosses: null,
+      prevActive: null,
     };
     return {
       variables: [],
-      combineLosses: (losses) => {
+      combineLosses: (losses, ctx) => {
         const prev = Array.from(losses.dataSync());
+        const active = activeTasks(ctx, prev);
         s.prevLosses = prev;
-        const weights = famoWeights(s.logits, prev, minLoss);
+        s.prevActive = active;
+        if (!active.some((a) => a))
+          return { loss: tf.tidy(() => tf.sum(tf.mul(losses, 0))), weights: zeros() };
+        const weights = famoWeights(s.logits, prev, minLoss, active);
         // d/dL_i of sum_i coef_i log(L_i - m_i + eps) is exactly weights_i.
-        const coef = weights.map((w, i) => w * (prev[i] - minLoss + EPS));
+        const coef = weights.map((w, i) => (active[i] ? w * (prev[i] - minLoss + EPS) : 0));
+        const safe = prev.map((l, i) => (active[i] ? 0 : 1 - l + minLoss));
         const loss: tf.Scalar = tf.tidy(() =>
-          tf.sum(tf.mul(tf.log(tf.add(tf.sub(losses, minLoss), EPS)), tf.tensor1d(coef))),
+          tf.sum(
+            tf.mul(
+              tf.log(tf.add(tf.sub(tf.add(losses, tf.tensor1d(safe)), minLoss), EPS)),
+              tf.tensor1d(coef),
+            ),
+          ),
         );
         return { loss, weights };
       },
       observeLossesAfterStep: (after) => {
-        if (!s.prevLosses) return;
-        const g = famoLogitGradient(s.logits, s.prevLosses, after, minLoss).map(
+        const { prevLosses, prevActive } = s;
+        if (!prevLosses || !prevActive || !prevActive.some((a) => a)) return;
+        const g = famoLogitGradient(s.logits, prevLosses, after, minLoss, prevActive).map(
           (gi, i) => gi + gamma * s.logits[i],
         );
         const t = s.t + 1;
-        const m = s.m.map((mi, i) => 0.9 * mi + 0.1 * g[i]);
-        const v = s.v.map((vi, i) => 0.999 * vi + 0.001 * g[i] * g[i]);
+        const on = (i: number) => prevActive[i];
+        const m = s.m.map((mi, i) => (on(i) ? 0.9 * mi + 0.1 * g[i] : mi));
+        const v = s.v.map((vi, i) => (on(i) ? 0.999 * vi + 0.001 * g[i] * g[i] : vi));
         const logits = s.logits.map((x, i) => {
+          if (!on(i)) return x;
           const mh = m[i] / (1 - 0.9 ** t);
           const vh = v[i] / (1 - 0.999 ** t);
           return x - (lr * mh) / (Math.sqrt(vh) + 1e-8);
         });
-        s = { logits, m, v, t, prevLosses: null };
+        s = { logits, m, v, t, prevLosses: null, prevActive: null };
       },
       getState: () => JSON.parse(JSON.stringify(s)),
       setState: (state) => {
-        s = JSON.parse(JSON.stringify(stateObject("famo", state))) as FamoState;
+        const o = stateObject("famo", state) as unknown as FamoState;
+        s = JSON.parse(JSON.stringify({ ...o, prevActive: o.prevActive ?? null })) as FamoState;
       },
       dispose: () => {},
     };

@@ -10,6 +10,7 @@ import {
   needsFor,
   nonNegative,
   positive,
+  stateArray,
   stateObject,
 } from "./define.js";
 import { gradientInstance } from "./gradients.js";
@@ -24,13 +25,15 @@ export interface GradnormArgs extends GradientModeArgs {
 }
 
 export interface GradnormState {
+  /** Current weight per task (task order). */
   weights: number[];
-  initialLosses: number[] | null;
+  /** Each task's loss the first time it took part in a step (null before). */
+  initialLosses: (number | null)[];
 }
 
 /**
  * One GradNorm update of the weights: the gradient of `sum_i |w_i n_i - target_i|` (targets held
- * constant, as in the paper), an SGD step, then clipping at 0 and renormalising to sum T.
+ * constant, as in the paper), an SGD step, then clipping at 0 and renormalising to the same sum.
  */
 export function gradnormUpdate(
   weights: readonly number[],
@@ -48,32 +51,50 @@ export function gradnormUpdate(
   const meanRatio = ratio.reduce((s, x) => s + x, 0) / t;
   const target = ratio.map((r) => mean * (meanRatio > 0 ? r / meanRatio : 1) ** alpha);
   const next = weights.map((w, i) => Math.max(w - lr * Math.sign(gw[i] - target[i]) * n[i], 0));
+  const before = weights.reduce((s, x) => s + x, 0);
   const sum = next.reduce((s, x) => s + x, 0);
-  return sum > 0 ? next.map((x) => (x * t) / sum) : weights.map(() => 1);
+  return sum > 0 ? next.map((x) => (x * before) / sum) : weights.slice();
 }
 
 export function gradnorm(args: GradnormArgs = {}): WeightingStrategy<GradnormArgs> {
   const alpha = nonNegative("gradnorm", "alpha", args.alpha, 1.5);
   const lr = positive("gradnorm", "lr", args.lr, 0.025);
   return defineStrategy<GradnormArgs>("gradnorm", needsFor(args.mode), args, (tasks) => {
-    let state: GradnormState = { weights: tasks.map(() => 1), initialLosses: null };
+    let state: GradnormState = {
+      weights: tasks.map(() => 1),
+      initialLosses: tasks.map(() => null),
+    };
     return gradientInstance({
-      solve: (gram, losses) => {
-        const used = state.weights.slice();
-        const initialLosses = state.initialLosses ?? Array.from(losses);
-        state = {
-          weights: gradnormUpdate(used, gram, losses, initialLosses, alpha, lr),
-          initialLosses,
-        };
+      solve: (gram, losses, _ctx, idx) => {
+        const initial = state.initialLosses.slice();
+        idx.forEach((i, k) => {
+          if (initial[i] === null) initial[i] = losses[k];
+        });
+        const used = idx.map((i) => state.weights[i]);
+        const next = gradnormUpdate(
+          used,
+          gram,
+          losses,
+          idx.map((i) => initial[i] as number),
+          alpha,
+          lr,
+        );
+        const weights = state.weights.slice();
+        idx.forEach((i, k) => {
+          weights[i] = next[k];
+        });
+        state = { weights, initialLosses: initial };
         return used;
       },
-      getState: () => ({
-        weights: state.weights.slice(),
-        initialLosses: state.initialLosses?.slice() ?? null,
-      }),
+      getState: () => JSON.parse(JSON.stringify(state)),
       setState: (s) => {
-        const o = stateObject("gradnorm", s) as unknown as GradnormState;
-        state = { weights: o.weights.slice(), initialLosses: o.initialLosses?.slice() ?? null };
+        const o = stateObject("gradnorm", s);
+        state = {
+          weights: stateArray("gradnorm", "weights", o.weights, tasks.length),
+          initialLosses: Array.isArray(o.initialLosses)
+            ? (o.initialLosses as (number | null)[]).slice()
+            : tasks.map(() => null),
+        };
       },
     });
   });

@@ -28,6 +28,13 @@ export interface WeightingContext {
   readonly epochLosses: readonly (readonly number[])[];
   /** Seeded uniform [0, 1) draws for stochastic strategies (RLW). */
   readonly random: () => number;
+  /**
+   * Optional: which tasks (task order) take part in this step. A task missing from a step (task
+   * sampling, all labels masked) comes with a 0 loss and a zero gradient row; strategies give it
+   * weight 0 and leave its state alone. When omitted, a task whose loss is exactly 0 counts as
+   * absent.
+   */
+  readonly active?: readonly boolean[];
 }
 
 export interface LossCombination {

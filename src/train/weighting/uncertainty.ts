@@ -7,7 +7,7 @@
  * `s = 0`, equal EW's). The weight of task i is `exp(-s_i)`; at the optimum it is `1 / L_i`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { defineStrategy, stateArray, stateObject } from "./define.js";
+import { activeTasks, defineStrategy, stateArray, stateObject } from "./define.js";
 import type { WeightingStrategy } from "./types.js";
 
 export interface UncertaintyArgs {
@@ -21,10 +21,15 @@ export function uncertainty(args: UncertaintyArgs = {}): WeightingStrategy<Uncer
     const logVars = tf.tidy(() => tf.variable(tf.fill([tasks.length], s0), true));
     return {
       variables: [logVars],
-      combineLosses: (losses) => ({
-        loss: tf.tidy(() => tf.sum(tf.add(tf.mul(tf.exp(tf.neg(logVars)), losses), logVars))),
-        weights: Array.from(logVars.dataSync(), (s) => Math.exp(-s)),
-      }),
+      combineLosses: (losses, ctx) => {
+        const active = activeTasks(ctx, losses.dataSync());
+        const s = logVars.dataSync();
+        const loss: tf.Scalar = tf.tidy(() => {
+          const mask = tf.tensor1d(active.map((a) => (a ? 1 : 0)));
+          return tf.sum(tf.mul(mask, tf.add(tf.mul(tf.exp(tf.neg(logVars)), losses), logVars)));
+        });
+        return { loss, weights: active.map((a, i) => (a ? Math.exp(-s[i]) : 0)) };
+      },
       getState: () => ({ logVariances: Array.from(logVars.dataSync()) }),
       setState: (state) => {
         const v = stateArray(

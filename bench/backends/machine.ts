@@ -20,6 +20,8 @@ export interface SgemmPeak {
   source: string;
   gflops1: number;
   gflops2: number;
+  /** 1 thread, per second of process CPU time (what an idle core would do). */
+  gflops1Cpu: number;
 }
 
 export function describeMachine(): Machine {
@@ -70,6 +72,7 @@ export function measureSgemm(root: string): SgemmPeak | undefined {
       blas: string;
       numpy: string;
       gflops: number;
+      gflops_cpu: number;
     };
   };
   const one = run(1);
@@ -78,5 +81,6 @@ export function measureSgemm(root: string): SgemmPeak | undefined {
     source: `numpy ${one.numpy} + ${one.blas} (${py})`,
     gflops1: one.gflops,
     gflops2: two.gflops,
+    gflops1Cpu: one.gflops_cpu,
   };
 }

@@ -104,17 +104,50 @@ export function runFigures(run: ReportRun): [string, Figure][] {
   return out;
 }
 
+/** JSON for people: typed arrays and long arrays summarised, functions and cycles named. */
+export function readableJson(value: unknown): string {
+  const seen = new WeakSet<object>();
+  const text = JSON.stringify(
+    value,
+    (_key, v: unknown) => {
+      if (typeof v === "function") return `[function ${v.name || "anonymous"}]`;
+      if (typeof v === "bigint") return v.toString();
+      if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+      if (ArrayBuffer.isView(v))
+        return `${v.constructor.name}(${(v as unknown as ArrayLike<number>).length})`;
+      if (v !== null && typeof v === "object") {
+        if (seen.has(v)) return "[circular]";
+        seen.add(v);
+        if (Array.isArray(v) && v.length > 50)
+          return [...v.slice(0, 20), `… ${v.length - 20} more`];
+      }
+      return v;
+    },
+    2,
+  );
+  return text ?? String(value);
+}
+
 function pre(value: unknown): string {
-  let text: string;
-  if (typeof value === "string") text = value;
-  else {
-    try {
-      text = JSON.stringify(value, null, 2) ?? String(value);
-    } catch {
-      text = String(value);
-    }
+  return `<pre>${escapeHtml(typeof value === "string" ? value : readableJson(value))}</pre>`;
+}
+
+/** The run's config: `config`, else `state.config` (a Run), else `options`. */
+function configOf(run: ReportRun): unknown {
+  const state = (run as { state?: { config?: unknown } }).state;
+  return run.config ?? state?.config ?? run.options ?? "(not recorded)";
+}
+
+/** The run's backend, else the backend active now (marked as such). */
+async function backendOf(run: ReportRun): Promise<unknown> {
+  const given = run.backend ?? run.backendInfo;
+  if (given !== undefined) return given;
+  try {
+    const { backendInfo } = await import("../backend/select.js");
+    return { "active when the report was written": backendInfo() };
+  } catch {
+    return "(not recorded)";
   }
-  return `<pre>${escapeHtml(text)}</pre>`;
 }
 
 const CSS = `body{font:14px/1.5 system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:0;color:#222;background:#fafafa}
@@ -142,7 +175,11 @@ ${body}
 }
 
 /** The report's HTML for a run or a comparison. */
-export function reportHtml(run: ReportRun | Comparison, args: ReportArgs = {}): string {
+export function reportHtml(
+  run: ReportRun | Comparison,
+  args: ReportArgs = {},
+  backend?: unknown,
+): string {
   const when = new Date().toISOString().replace("T", " ").slice(0, 19);
   const sub = `generated ${when} UTC · polytask ${escapeHtml(version())} · plotly.js ${plotlyVersion()} (inlined, offline)`;
   if (run instanceof Comparison) {
@@ -161,9 +198,17 @@ export function reportHtml(run: ReportRun | Comparison, args: ReportArgs = {}): 
     sections.push(["Summary (last epoch)", frameHtml(summaryFrame(run.history), 200)]);
   for (const [t, fig] of runFigures(run)) sections.push([t, figureHtml(fig)]);
   if (run.evaluation !== undefined) sections.push(["Evaluation", pre(run.evaluation)]);
+  const reason = (run as { reason?: unknown; message?: unknown }).reason;
+  if (typeof reason === "string" && reason !== "completed") {
+    const message = (run as { message?: unknown }).message;
+    sections.unshift([
+      "Stopped early",
+      pre(`${reason}${typeof message === "string" ? `: ${message}` : ""}`),
+    ]);
+  }
   sections.push(["History", frameHtml(historyFrame(run.history), 400)]);
-  sections.push(["Configuration", pre(run.config ?? run.options ?? "(not recorded)")]);
-  sections.push(["Backend", pre(run.backend ?? run.backendInfo ?? "(not recorded)")]);
+  sections.push(["Configuration", pre(configOf(run))]);
+  sections.push(["Backend", pre(backend ?? run.backend ?? run.backendInfo ?? "(not recorded)")]);
   return page(args.title ?? `polytask run${run.name ? `: ${run.name}` : ""}`, sections, sub);
 }
 
@@ -174,7 +219,8 @@ export async function report(
   args: ReportArgs = {},
 ): Promise<string> {
   const target = resolve(path);
-  const html = reportHtml(run, args);
+  const backend = run instanceof Comparison ? undefined : await backendOf(run);
+  const html = reportHtml(run, args, backend);
   await mkdir(dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}-${Date.now().toString(36)}`;
   try {

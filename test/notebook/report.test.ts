@@ -93,4 +93,39 @@ describe("report", () => {
       [],
     );
   });
+
+  it("reads a Run's state.config, summarises big arrays and names the active backend", async () => {
+    const runLike = {
+      history: fakeHistory(["a", "b"], 2),
+      state: { config: { epochs: 2, tasks: ["a", "b"], weighting: { name: "ew", config: {} } } },
+      options: { validationData: { a: { x: new Float32Array(1_000_000) } } },
+      reason: "earlyStopping",
+      message: "val/mean/accuracy did not improve for 3 epochs",
+    };
+    const path = await report(join(dir, "run-like.html"), runLike);
+    const html = await readFile(path, "utf8");
+    assert.match(html, /&quot;weighting&quot;: \{/);
+    assert.ok(!html.includes("validationData"), "state.config wins over options");
+    assert.match(
+      html,
+      /<h2>Stopped early<\/h2><pre>earlyStopping: val\/mean\/accuracy did not improve/,
+    );
+    assert.match(html, /active when the report was written/);
+  });
+
+  it("readableJson summarises typed arrays, long arrays, functions and cycles", async () => {
+    const { readableJson } = await import("../../src/notebook/report.js");
+    const o: Record<string, unknown> = {
+      x: new Float32Array(5),
+      long: Array.from({ length: 60 }, (_, i) => i),
+      f: () => 1,
+    };
+    o.self = o;
+    const parsed = JSON.parse(readableJson(o));
+    assert.equal(parsed.x, "Float32Array(5)");
+    assert.equal(parsed.long.length, 21);
+    assert.equal(parsed.long[20], "… 40 more");
+    assert.equal(parsed.f, "[function f]");
+    assert.equal(parsed.self, "[circular]");
+  });
 });

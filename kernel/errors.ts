@@ -3,10 +3,14 @@ import { inspect } from "node:util";
 import type { ErrorContent } from "./protocol.js";
 
 /** Stack frames of the kernel machinery, hidden from tracebacks. */
-const INTERNAL = /node_modules[\\/]tslab[\\/]|\bnode:|[\\/]kernel[\\/][\w-]+\.(js|ts)|__polytask_ck__|sigintHandlersWrap/;
+const INTERNAL =
+  /node_modules[\\/]tslab[\\/]|\bnode:|[\\/]kernel[\\/][\w-]+\.(js|ts)|__polytask_ck__|sigintHandlersWrap/;
 
 export function errorContent(e: unknown): ErrorContent {
-  if (e instanceof Error || (e !== null && typeof e === "object" && "message" in e && "stack" in e)) {
+  if (
+    e instanceof Error ||
+    (e !== null && typeof e === "object" && "message" in e && "stack" in e)
+  ) {
     const err = e as Error;
     const ename = err.name || err.constructor?.name || "Error";
     const evalue = String(err.message ?? "");

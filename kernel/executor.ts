@@ -19,7 +19,9 @@ export interface Inspection {
   data: MimeBundle;
 }
 
-export type IsComplete = { status: "complete" | "invalid" | "unknown" } | { status: "incomplete"; indent: string };
+export type IsComplete =
+  | { status: "complete" | "invalid" | "unknown" }
+  | { status: "incomplete"; indent: string };
 
 export interface CodeExecutor {
   /** Language version (the TypeScript compiler that checks and emits the cells). */

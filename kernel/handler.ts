@@ -6,7 +6,14 @@
  */
 import type { CodeExecutor, ExecuteOutcome } from "./executor.js";
 import { History } from "./history.js";
-import { type Content, type Header, type MimeBundle, type Outbound, PROTOCOL_VERSION, type Request } from "./protocol.js";
+import {
+  type Content,
+  type Header,
+  type MimeBundle,
+  type Outbound,
+  PROTOCOL_VERSION,
+  type Request,
+} from "./protocol.js";
 
 export interface KernelIdentity {
   implementationVersion: string;
@@ -100,7 +107,9 @@ export class KernelHandler {
     try {
       await fn();
     } catch (e) {
-      this.hooks.log?.(`polytask kernel: ${req.header.msg_type} failed: ${(e as Error)?.stack ?? e}`);
+      this.hooks.log?.(
+        `polytask kernel: ${req.header.msg_type} failed: ${(e as Error)?.stack ?? e}`,
+      );
       if (req.header.msg_type.endsWith("_request")) {
         this.out.reply(req, req.header.msg_type.replace(/_request$/, "_reply"), errorReply(e));
       }
@@ -142,8 +151,17 @@ export class KernelHandler {
       }
       case "inspect_request": {
         const code = String(c.code ?? "");
-        const r = this.exec.inspect(code, Number(c.cursor_pos ?? code.length), Number(c.detail_level ?? 0));
-        this.out.reply(req, "inspect_reply", { status: "ok", found: r.found, data: r.data, metadata: {} });
+        const r = this.exec.inspect(
+          code,
+          Number(c.cursor_pos ?? code.length),
+          Number(c.detail_level ?? 0),
+        );
+        this.out.reply(req, "inspect_reply", {
+          status: "ok",
+          found: r.found,
+          data: r.data,
+          metadata: {},
+        });
         return;
       }
       case "history_request":
@@ -188,7 +206,9 @@ export class KernelHandler {
         codemirror_mode: { name: "javascript", typescript: true, mode: "typescript" },
       },
       banner: this.identity.banner,
-      help_links: [{ text: "polytask kernel", url: "https://github.com/polytask/polytask/tree/main/kernel" }],
+      help_links: [
+        { text: "polytask kernel", url: "https://github.com/polytask/polytask/tree/main/kernel" },
+      ],
       debugger: false,
     };
   }
@@ -200,7 +220,10 @@ export class KernelHandler {
     const store = !silent && c.store_history !== false;
     const started = new Date().toISOString();
     if (this.toAbort.delete(req.header.msg_id)) {
-      this.out.reply(req, "execute_reply", abortedReply(this.count), { started, status: "aborted" });
+      this.out.reply(req, "execute_reply", abortedReply(this.count), {
+        started,
+        status: "aborted",
+      });
       return;
     }
     if (store) {
@@ -246,7 +269,12 @@ export class KernelHandler {
     const err = { ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
     if (!silent) this.out.publish("error", err, req.header);
     if (c.stop_on_error !== false) await this.abortQueued(req);
-    this.out.reply(req, "execute_reply", { status: "error", execution_count: n, ...err }, { started, status: "error" });
+    this.out.reply(
+      req,
+      "execute_reply",
+      { status: "error", execution_count: n, ...err },
+      { started, status: "error" },
+    );
   }
 
   /**
@@ -266,7 +294,11 @@ export class KernelHandler {
 }
 
 function isControlOnly(msgType: string): boolean {
-  return msgType === "interrupt_request" || msgType === "shutdown_request" || msgType === "kernel_info_request";
+  return (
+    msgType === "interrupt_request" ||
+    msgType === "shutdown_request" ||
+    msgType === "kernel_info_request"
+  );
 }
 
 function abortedReply(count: number): Content {

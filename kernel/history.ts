@@ -43,7 +43,9 @@ export class History {
       default:
         picked = [];
     }
-    return picked.map((e) => (output ? [SESSION, e.line, [e.input, e.output]] : [SESSION, e.line, e.input]));
+    return picked.map((e) =>
+      output ? [SESSION, e.line, [e.input, e.output]] : [SESSION, e.line, e.input],
+    );
   }
 
   private range(req: Content): HistoryEntry[] {

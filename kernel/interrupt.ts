@@ -45,7 +45,8 @@ export function instrumentAwaits(ts: typeof TS, js: string): string {
   if (!js.includes("await")) return js;
   const sf = ts.createSourceFile("cell.js", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
   const f = ts.factory;
-  const ck = (args: TS.Expression[]) => f.createCallExpression(f.createIdentifier(CHECK), undefined, args);
+  const ck = (args: TS.Expression[]) =>
+    f.createCallExpression(f.createIdentifier(CHECK), undefined, args);
   const transformer: TS.TransformerFactory<TS.SourceFile> = (ctx) => {
     const visit = (node: TS.Node): TS.Node => {
       if (ts.isAwaitExpression(node)) {

@@ -22,7 +22,11 @@ export function connectIo(handler: KernelHandler): (line: string) => void {
 
   const host: DisplayHost = {
     display: (bundle, opts = {}) =>
-      handler.display(bundle, { metadata: opts.metadata, displayId: opts.displayId, update: opts.update }),
+      handler.display(bundle, {
+        metadata: opts.metadata,
+        displayId: opts.displayId,
+        update: opts.update,
+      }),
     clearOutput: (wait) => handler.clearOutput(wait ?? false),
   };
   setHost(host);

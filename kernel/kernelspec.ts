@@ -34,7 +34,8 @@ export function kernelSpec(packageRoot: string, nodePath = process.execPath): Ke
 export function userDataDir(env = process.env, platform = process.platform): string {
   if (env.JUPYTER_DATA_DIR) return env.JUPYTER_DATA_DIR;
   if (platform === "darwin") return join(homedir(), "Library", "Jupyter");
-  if (platform === "win32") return join(env.APPDATA ?? join(homedir(), "AppData", "Roaming"), "jupyter");
+  if (platform === "win32")
+    return join(env.APPDATA ?? join(homedir(), "AppData", "Roaming"), "jupyter");
   return join(env.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "jupyter");
 }
 

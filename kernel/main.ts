@@ -10,9 +10,8 @@ import { KernelInterrupt } from "./interrupt.js";
 import { connectIo } from "./io.js";
 import { packageRoot } from "./package-root.js";
 import { exitWithParent } from "./parent.js";
-import { TslabExecutor } from "./tslab-executor.js";
 import { ZmqTransport, readConnectionFile } from "./transport.js";
-
+import { TslabExecutor } from "./tslab-executor.js";
 
 function connectionFileArg(argv: string[]): string {
   const i = argv.findIndex((a) => a === "-f" || a === "--connection-file");
@@ -31,7 +30,10 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   const handler = new KernelHandler(
     executor,
     transport,
-    { implementationVersion: version, banner: `polytask ${version}: TypeScript with tslab ${executor.languageVersion}` },
+    {
+      implementationVersion: version,
+      banner: `polytask ${version}: TypeScript with tslab ${executor.languageVersion}`,
+    },
     {
       onShutdown: () => void shutdown(0),
       log: (m) => log(m),

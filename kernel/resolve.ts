@@ -20,13 +20,16 @@ export interface PolytaskLocation {
 export function locatePolytask(cwd: string, kernelPackageRoot: string): PolytaskLocation {
   let root = kernelPackageRoot;
   try {
-    root = dirname(createRequire(join(cwd, "__polytask_notebook__.js")).resolve("polytask/package.json"));
+    root = dirname(
+      createRequire(join(cwd, "__polytask_notebook__.js")).resolve("polytask/package.json"),
+    );
   } catch {
     // not installed near the notebook: use the kernel's own package
   }
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
   const dot = typeof pkg.exports === "object" ? (pkg.exports["."] ?? pkg.exports) : undefined;
-  const rel = (typeof dot === "string" ? dot : (dot?.import ?? dot?.default)) ?? pkg.main ?? "index.js";
+  const rel =
+    (typeof dot === "string" ? dot : (dot?.import ?? dot?.default)) ?? pkg.main ?? "index.js";
   return { root, entry: join(root, rel) };
 }
 
@@ -36,7 +39,8 @@ type Sys = TS.System;
 export function aliasForTypeChecker(ts: typeof TS, cwd: string, root: string): void {
   const alias = join(cwd, "node_modules", "polytask");
   if (alias === root) return;
-  const map = (p: string): string => (p === alias || p.startsWith(alias + sep) ? root + p.slice(alias.length) : p);
+  const map = (p: string): string =>
+    p === alias || p.startsWith(alias + sep) ? root + p.slice(alias.length) : p;
   const sys = ts.sys as Sys & Record<string, unknown>;
   const wrap = <K extends keyof Sys>(name: K) => {
     const orig = sys[name];

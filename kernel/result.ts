@@ -17,7 +17,9 @@ export function resultBundle(value: unknown): ResultBundle {
   const text = inspect(value, { depth: 3, maxArrayLength: 50, breakLength: 100 });
   const own = (value as { [MIME_BUNDLE]?: () => unknown } | null)?.[MIME_BUNDLE];
   if (typeof own === "function") {
-    const b = own.call(value) as { data?: MimeBundle; metadata?: Record<string, unknown> } | MimeBundle;
+    const b = own.call(value) as
+      | { data?: MimeBundle; metadata?: Record<string, unknown> }
+      | MimeBundle;
     if (b && typeof b === "object") {
       const data = ("data" in b && typeof b.data === "object" ? b.data : b) as MimeBundle;
       const metadata = ("data" in b && (b.metadata as Record<string, unknown>)) || {};

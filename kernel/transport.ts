@@ -44,7 +44,9 @@ export class ZmqTransport implements Outbound {
 
   async bind(onRequest: (req: Request) => void): Promise<void> {
     const addr = (port: number) =>
-      this.conn.transport === "ipc" ? `ipc://${this.conn.ip}-${port}` : `tcp://${this.conn.ip}:${port}`;
+      this.conn.transport === "ipc"
+        ? `ipc://${this.conn.ip}-${port}`
+        : `tcp://${this.conn.ip}:${port}`;
     await Promise.all([
       this.shell.bind(addr(this.conn.shell_port)),
       this.control.bind(addr(this.conn.control_port)),
@@ -60,7 +62,10 @@ export class ZmqTransport implements Outbound {
   reply(req: Request, msgType: string, content: Content, metadata: Content = {}): void {
     const sock = req.channel === "control" ? this.control : this.shell;
     const msg = makeMessage(msgType, this.session, content, req.header, metadata);
-    this.send(sock, encode((req as Routed).identities ?? [], msg, this.conn.key, this.conn.signature_scheme));
+    this.send(
+      sock,
+      encode((req as Routed).identities ?? [], msg, this.conn.key, this.conn.signature_scheme),
+    );
   }
 
   publish(msgType: string, content: Content, parent?: Header, metadata: Content = {}): void {
@@ -91,7 +96,11 @@ export class ZmqTransport implements Outbound {
     this.sending.set(sock, next);
   }
 
-  private async listen(sock: zmq.Router, channel: "shell" | "control", onRequest: (r: Request) => void) {
+  private async listen(
+    sock: zmq.Router,
+    channel: "shell" | "control",
+    onRequest: (r: Request) => void,
+  ) {
     try {
       for await (const frames of sock) {
         try {

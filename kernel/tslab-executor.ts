@@ -5,23 +5,33 @@
  * values and compile diagnostics become ename/evalue/traceback.
  */
 import { createRequire } from "node:module";
-import type * as TS from "typescript";
-import type { ConverterSet, Executor } from "tslab/dist/executor.js";
 import type { Converter } from "tslab/dist/converter.js";
-import type { CodeExecutor, Completion, ExecuteOutcome, Inspection, IsComplete } from "./executor.js";
-import { errorContent, diagnosticsError, interruptedError } from "./errors.js";
-import { CHECK, type CellRun, installCheck, instrumentAwaits, runCell } from "./interrupt.js";
+import type * as Conv from "tslab/dist/converter.js";
+import type { ConverterSet, Executor } from "tslab/dist/executor.js";
+import type * as Exec from "tslab/dist/executor.js";
+import type * as TS from "typescript";
+import { diagnosticsError, errorContent, interruptedError } from "./errors.js";
+import type {
+  CodeExecutor,
+  Completion,
+  ExecuteOutcome,
+  Inspection,
+  IsComplete,
+} from "./executor.js";
 import { type ListeningTarget, installInterruptTarget } from "./interrupt-target.js";
+import { CHECK, type CellRun, installCheck, instrumentAwaits, runCell } from "./interrupt.js";
 import { checkComplete } from "./is-complete.js";
-import { resultBundle } from "./result.js";
 import { PolytaskModule, aliasForTypeChecker, locatePolytask } from "./resolve.js";
+import { resultBundle } from "./result.js";
 
 const require = createRequire(import.meta.url);
 const tslabRequire = createRequire(require.resolve("tslab/package.json"));
 const ts = tslabRequire("@tslab/typescript-for-tslab") as typeof TS;
-const { createConverter } = tslabRequire("./dist/converter.js") as typeof import("tslab/dist/converter.js");
-const { createExecutor } = tslabRequire("./dist/executor.js") as typeof import("tslab/dist/executor.js");
-const { printQuickInfo } = tslabRequire("./dist/inspect.js") as { printQuickInfo(i: unknown): string };
+const { createConverter } = tslabRequire("./dist/converter.js") as typeof Conv;
+const { createExecutor } = tslabRequire("./dist/executor.js") as typeof Exec;
+const { printQuickInfo } = tslabRequire("./dist/inspect.js") as {
+  printQuickInfo(i: unknown): string;
+};
 
 const DIAG_FORMAT = "%s%d:%d - %s";
 
@@ -66,7 +76,8 @@ export class TslabExecutor implements CodeExecutor {
         this.capture.value = { v };
       },
       error: (...args: unknown[]) => {
-        if (args[0] === DIAG_FORMAT) this.capture.diagnostics.push(`${args[1]}${args[2]}:${args[3]} - ${args[4]}`);
+        if (args[0] === DIAG_FORMAT)
+          this.capture.diagnostics.push(`${args[1]}${args[2]}:${args[3]} - ${args[4]}`);
         else this.capture.errors.push(args[0]);
       },
     });
@@ -86,8 +97,10 @@ export class TslabExecutor implements CodeExecutor {
       const ok = await runCell(run, () => this.inner.execute(code));
       const cap = this.capture;
       if (ok) return { status: "ok", result: cap.value ? resultBundle(cap.value.v) : undefined };
-      if (run.interrupted || cap.errors.some(isSigintBreak)) return { status: "error", ...interruptedError() };
-      if (cap.diagnostics.length > 0) return { status: "error", ...diagnosticsError(cap.diagnostics) };
+      if (run.interrupted || cap.errors.some(isSigintBreak))
+        return { status: "error", ...interruptedError() };
+      if (cap.diagnostics.length > 0)
+        return { status: "error", ...diagnosticsError(cap.diagnostics) };
       return { status: "error", ...errorContent(cap.errors[0]) };
     } catch (e) {
       return { status: "error", ...(run.interrupted ? interruptedError() : errorContent(e)) };
@@ -102,13 +115,16 @@ export class TslabExecutor implements CodeExecutor {
     const cooperative = this.target.interrupt();
     if (!cooperative) run.interrupted = true;
     const later = (fn: () => void, ms: number) => setTimeout(fn, ms).unref();
-    later(() => {
-      if (this.run !== run) return;
-      run.interrupted = true;
-      later(() => {
-        if (this.run === run) this.inner.interrupt();
-      }, this.graceMs);
-    }, cooperative ? this.graceMs : 0);
+    later(
+      () => {
+        if (this.run !== run) return;
+        run.interrupted = true;
+        later(() => {
+          if (this.run === run) this.inner.interrupt();
+        }, this.graceMs);
+      },
+      cooperative ? this.graceMs : 0,
+    );
   }
 
   complete(code: string, cursorPos: number): Completion {

@@ -36,7 +36,12 @@ export function decode(frames: Buffer[], key: string, scheme = "hmac-sha256"): W
   };
 }
 
-export function encode(identities: Buffer[], message: Message, key: string, scheme = "hmac-sha256"): Buffer[] {
+export function encode(
+  identities: Buffer[],
+  message: Message,
+  key: string,
+  scheme = "hmac-sha256",
+): Buffer[] {
   const body = [message.header, message.parent_header, message.metadata, message.content].map((x) =>
     Buffer.from(JSON.stringify(x)),
   );

@@ -18,14 +18,25 @@ export function parseKernelInstallArgs(args: string[]): { user?: boolean; prefix
     if (a === "--user") out.user = true;
     else if (a === "--prefix" || a.startsWith("--prefix=")) {
       const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : args[++i];
-      if (!v) throw new ConfigError(`--prefix needs a directory. ${USAGE}`, { field: "--prefix", expected: "a directory" });
+      if (!v)
+        throw new ConfigError(`--prefix needs a directory. ${USAGE}`, {
+          field: "--prefix",
+          expected: "a directory",
+        });
       out.prefix = v;
     } else {
-      throw new ConfigError(`Unknown argument "${a}". ${USAGE}`, { field: "kernel", value: a, expected: USAGE });
+      throw new ConfigError(`Unknown argument "${a}". ${USAGE}`, {
+        field: "kernel",
+        value: a,
+        expected: USAGE,
+      });
     }
   }
   if (out.user && out.prefix) {
-    throw new ConfigError(`--user and --prefix exclude each other. ${USAGE}`, { field: "--prefix", value: out.prefix });
+    throw new ConfigError(`--user and --prefix exclude each other. ${USAGE}`, {
+      field: "--prefix",
+      value: out.prefix,
+    });
   }
   return out;
 }

@@ -10,6 +10,7 @@ import type { EvaluateOptions, Evaluation } from "../eval/evaluate.js";
 import { Model } from "../model/builder.js";
 import { Network } from "../model/network.js";
 import { specFromJSON, specToJSON } from "../model/spec.js";
+import { type ReportArgs, report as writeReport } from "../notebook/report.js";
 import { type RunFigureMeta, runFigure } from "../viz/run-figure.js";
 import { historyTable } from "../viz/table.js";
 import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
@@ -27,7 +28,7 @@ export class Run<T extends string = string> {
     /** @internal Everything needed to resume. */
     readonly state: TrainState,
     /** @internal The options of the fit (in memory only). */
-    private readonly options?: FitOptions<T>,
+    private readonly fitOptions?: FitOptions<T>,
   ) {
     Object.freeze(this);
   }
@@ -72,6 +73,16 @@ export class Run<T extends string = string> {
     return runFigure(this.history, kind, { tasks: this.tasks, ...meta });
   }
 
+  /** The run's configuration (tasks, strategy, optimizer, sampler, ...), as saved. */
+  get config(): TrainState["config"] {
+    return this.state.config;
+  }
+
+  /** Writes a self-contained offline HTML report (figures, tables, config, backend); returns its path. */
+  report(path: string, args?: ReportArgs): Promise<string> {
+    return writeReport(path, this, args);
+  }
+
   /** Writes a checkpoint directory atomically. */
   async save(dir: string): Promise<void> {
     const weights = this.model.def.weights;
@@ -100,7 +111,7 @@ export class Run<T extends string = string> {
     opts: FitOptions<T> = {},
   ): Promise<Run<T>> {
     const c = this.state.config;
-    const saved = this.options ?? {};
+    const saved = this.fitOptions ?? {};
     const merged: FitOptions<T> = {
       ...(c as unknown as FitOptions<T>),
       ...saved,

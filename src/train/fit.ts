@@ -118,6 +118,7 @@ export async function fit<T extends string>(
   const instance = strategy.create(tasks, { seed });
   const optimizer = optimizerSpec.create();
   const trainable = net.trainableParams();
+  const stateParams = net.params.filter((p) => !p.trainable);
   const reg = new Regularizer(trainable, opts.regularize, resume?.theta0);
   const master = new Random((seed ^ 0x5bd1e995) >>> 0);
   const random = master.fork();
@@ -189,6 +190,8 @@ export async function fit<T extends string>(
         lr = learningRate(baseLr, opts.schedule, step, epoch, totalSteps);
         const ctx = { step, epoch, tasks, epochLosses, random: () => weightingRandom.next() };
         const before = random.getState();
+        // batch-norm moving statistics change in the forward pass: keep them to undo a NaN step
+        const stateBefore = stateParams.map((p) => tf.keep(p.variable.clone()));
         const res = computeStep({
           net,
           tasks,
@@ -204,6 +207,7 @@ export async function fit<T extends string>(
           const bad = Object.entries(res.losses).find(([, l]) => !Number.isFinite(l));
           if (bad) {
             random.setState(before);
+            stateParams.forEach((p, i) => p.variable.assign(stateBefore[i]));
             reason = "nanLoss";
             stopMessage = `Task "${bad[0]}": the loss became ${bad[1]} at step ${step} (epoch ${epoch}); training stopped with the weights of the last good step. Lower the learning rate or check the task's data.`;
             broke = true;
@@ -236,6 +240,7 @@ export async function fit<T extends string>(
             instance.observeLossesAfterStep(after, ctx);
           }
         } finally {
+          for (const t of stateBefore) t.dispose();
           for (const g of res.grads.values()) g.dispose();
           for (const o of Object.values(res.outputs)) o.pred.dispose();
           disposeStep(batch);

@@ -183,6 +183,19 @@ describe("training loop", () => {
     );
     assert.equal(viaKernel.reason, "interrupted");
     assert.equal(viaKernel.state.step, 5);
+    let j = 0;
+    const viaSigint = await base.fit(
+      { cls, reg },
+      {
+        epochs: 3,
+        batchSize: 16,
+        listeners: [{ onStep: () => void (++j === 4 && process.emit("SIGINT")) }],
+      },
+    );
+    assert.equal(viaSigint.reason, "interrupted");
+    assert.match(viaSigint.message ?? "", /SIGINT/);
+    assert.equal(viaSigint.state.step, 4);
+    assert.equal(process.listenerCount("SIGINT"), 0, "the SIGINT handler is removed after fit");
     assert.equal(tf.memory().numTensors, n0);
   });
 

@@ -30,8 +30,8 @@ export const WASM_TRAINING_KERNELS: readonly string[] = KERNELS.map(([name]) => 
 
 /**
  * Registers (or replaces) our training kernels for "wasm". Idempotent: calling it again re-registers
- * the same functions. Saves the package's own kernels first so ours can delegate to them.
- * Throws when the wasm backend is not registered.
+ * the same functions. Saves the package's own kernels first so ours can delegate to them. Works
+ * before or after tf.setBackend("wasm"). Throws when the wasm backend is not registered.
  */
 export function registerWasmTrainingKernels(): string[] {
   if (tf.findBackendFactory("wasm") == null && tf.findBackend("wasm") == null) {
@@ -46,11 +46,16 @@ export function registerWasmTrainingKernels(): string[] {
   for (const [name] of KERNELS) saveOriginal(name);
   const patched: string[] = [];
   for (const [kernelName, kernelFunc] of KERNELS) {
-    if (tf.getKernel(kernelName, "wasm") !== undefined) tf.unregisterKernel(kernelName, "wasm");
+    const current = tf.getKernel(kernelName, "wasm");
+    if (current !== undefined) tf.unregisterKernel(kernelName, "wasm");
+    // Keep the package's setup (its cwrap of the C++ function): when this runs before the backend
+    // initialises, the engine calls it at init, and our kernels may delegate to that function.
+    const setupFunc = current?.setupFunc;
     tf.registerKernel({
       kernelName,
       backendName: "wasm",
       kernelFunc: kernelFunc as unknown as tf.KernelFunc,
+      ...(setupFunc === undefined ? {} : { setupFunc }),
     });
     patched.push(kernelName);
   }

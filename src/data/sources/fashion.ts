@@ -11,6 +11,7 @@
  */
 import { Random } from "../../util/random.js";
 import type { Dataset } from "../types.js";
+import { readCache, sourceStamp, writeCache } from "./cache.js";
 import { packageFile, readBytes } from "./files.js";
 import { type RawImages, pickIndices, subsetRaw, toImageDataset } from "./images.js";
 import { readByteRowsJson } from "./json-bytes.js";
@@ -53,12 +54,30 @@ export function parseFashionClass(
   };
 }
 
-/** All 70,000 images, class by class (read once per process). */
+/**
+ * All 70,000 images, class by class: parsed once per process, and kept in the byte cache
+ * (cache.ts) so that later processes skip the 150 MB of JSON.
+ */
 export function rawFashionAll(): RawImages {
   if (all) return all;
+  const files = Array.from({ length: 10 }, (_, c) =>
+    packageFile("fashion-mnist", `src/clothes/${c}.json`),
+  );
+  const key = `fashion-mnist-70000-${sourceStamp(files)}`;
+  const cached = readCache(key, 70000 * (PIXELS + 1));
+  if (cached) {
+    all = {
+      images: cached.subarray(0, 70000 * PIXELS),
+      labels: cached.subarray(70000 * PIXELS),
+      size: 70000,
+      rows: 28,
+      cols: 28,
+    };
+    return all;
+  }
   const parts: RawImages[] = [];
   for (let c = 0; c < 10; c++) {
-    const file = packageFile("fashion-mnist", `src/clothes/${c}.json`);
+    const file = files[c];
     parts.push(
       parseFashionClass(
         readBytes("fashionMnist", `clothes/${c}.json`, file),
@@ -77,6 +96,12 @@ export function rawFashionAll(): RawImages {
     at += p.size;
   }
   all = { images, labels, size, rows: 28, cols: 28 };
+  if (size === 70000) {
+    const bytes = new Uint8Array(size * (PIXELS + 1));
+    bytes.set(images);
+    bytes.set(labels, size * PIXELS);
+    writeCache(key, bytes);
+  }
   return all;
 }
 

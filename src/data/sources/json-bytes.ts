@@ -61,46 +61,57 @@ export function readByteRowsJson(
       skip();
       let len = 0;
       if (bytes[i] === 0x5d) i++;
-      else
+      else {
+        // hot loop: digits, commas and whitespace, inlined
+        let v = 0;
+        let digits = 0;
         for (;;) {
-          skip();
-          let v = 0;
-          let digits = 0;
-          while (i < n && bytes[i] >= 0x30 && bytes[i] <= 0x39) {
-            v = v * 10 + bytes[i] - 0x30;
-            i++;
+          const c = i < n ? bytes[i] : 0;
+          if (c >= 0x30 && c <= 0x39) {
+            v = v * 10 + c - 0x30;
             digits++;
-          }
-          if (
-            digits === 0 ||
-            v > 255 ||
-            bytes[i] === 0x2e ||
-            bytes[i] === 0x65 ||
-            bytes[i] === 0x45
-          )
+          } else if (c === 0x2c || c === 0x5d) {
+            if (digits === 0 || v > 255)
+              dataFail(
+                dataset,
+                file,
+                `row ${row} value ${len} is not an integer in 0..255 (byte ${i})`,
+                {
+                  index: row,
+                  value: digits === 0 ? here() : v,
+                  expected: "integers 0..255",
+                },
+              );
+            if (len < rowLength) out[count + len] = v;
+            len++;
+            v = 0;
+            digits = 0;
+            if (c === 0x5d) {
+              i++;
+              break;
+            }
+          } else if (!SPACE[c]) {
             dataFail(
               dataset,
               file,
               `row ${row} value ${len} is not an integer in 0..255 (byte ${i})`,
               {
                 index: row,
-                value: digits === 0 ? here() : v,
+                value: here(),
                 expected: "integers 0..255",
               },
             );
-          if (len < rowLength) out[count + len] = v;
-          len++;
-          skip();
-          if (bytes[i] === 0x2c) {
+          } else if (digits > 0) {
+            // whitespace after a number: the next character must end it
             i++;
+            while (i < n && SPACE[bytes[i]]) i++;
+            if (bytes[i] !== 0x2c && bytes[i] !== 0x5d)
+              fail(`row ${row} has an unexpected character`, '"," or "]"', row);
             continue;
           }
-          if (bytes[i] === 0x5d) {
-            i++;
-            break;
-          }
-          fail(`row ${row} has an unexpected character`, '"," or "]"', row);
+          i++;
         }
+      }
       if (len === 0) emptyRows.push(row);
       else if (len !== rowLength)
         dataFail(dataset, file, `row ${row} has ${len} values`, {

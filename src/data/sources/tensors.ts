@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ConfigError, show } from "../../errors.js";
 import { type FromArraysArgs, fromArrays } from "../from-arrays.js";
 import type { Dataset } from "../types.js";
+import { dataFail } from "../validate.js";
 
 export interface FromTensorsArgs extends Omit<FromArraysArgs, "x" | "y" | "mask" | "inputShape"> {
   /** Inputs [n, ...inputShape]. */
@@ -24,6 +25,11 @@ export function fromTensors(args: FromTensorsArgs): Dataset {
         expected: "a tf.Tensor",
       });
   const { x, y, mask, ...rest } = args;
+  if (x.shape[0] !== y.shape[0])
+    dataFail(name, "x", `has ${x.shape[0]} samples but y has ${y.shape[0]}`, {
+      value: x.shape[0],
+      expected: `${y.shape[0]} samples, one per label`,
+    });
   const yData = y.dataSync();
   const yRank = y.shape.length;
   const per = yRank <= 1 ? 1 : y.size / y.shape[0]!;

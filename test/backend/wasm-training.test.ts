@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { assertClose, initWasm, normal, onBoth, randomTensor, sizeOf } from "./wasm-harness.js";
 
@@ -116,5 +118,13 @@ describe("training on wasm matches cpu", () => {
     });
     assert.equal(r.cpu.length, 11);
     assertClose(r, "weights after two steps");
+  });
+
+  it("kernels registered before the backend initialises still work", () => {
+    const fixture = fileURLToPath(new URL("./wasm-early-register.fixture.ts", import.meta.url));
+    const r = spawnSync(process.execPath, ["--import", "tsx", fixture], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    // 2x4 ones-product of depth 2 sums to 24; the centre filter tap sees all 36 pixels twice.
+    assert.match(r.stdout, /OK \d+ 96\n/);
   });
 });

@@ -6,7 +6,7 @@
 import type { DataFrame } from "danfojs-node";
 import { ConfigError, UnknownNameError } from "../errors.js";
 import type { EpochLog } from "../train/events.js";
-import { type Figure, type Trace, color, emptyFigure, makeFigure } from "./figure.js";
+import { type Figure, type Trace, color, emptyFigure, makeFigure, makeRich } from "./figure.js";
 import { columnsFor, grid } from "./grid.js";
 import { allMetrics, hasKey, keysOf, lastValue, metricsOf, series, tasksOf } from "./logs.js";
 import { paretoFigure } from "./pareto.js";
@@ -76,6 +76,11 @@ export class Comparison {
       default:
         throw new UnknownNameError("comparison plot kind", kind, [...COMPARE_KINDS]);
     }
+  }
+
+  /** `display(comparison)` (and a comparison as a cell's value) shows `plot()`. */
+  [Symbol.for("polytask.display")](): Figure {
+    return this.plot();
   }
 
   /** One row per run: name, epochs, and the last value of every logged metric. */
@@ -156,6 +161,8 @@ export class Comparison {
     return paretoFigure(points, { xLabel: x, yLabel: y, title: args.title });
   }
 }
+
+makeRich(Comparison.prototype);
 
 /** Compares runs given as a list (named by `name`/`label`) or a record (named by key). */
 export function compare(runs: readonly RunLike[] | Readonly<Record<string, RunLike>>): Comparison {

@@ -141,7 +141,7 @@ function shared(
     yaxis: { showgrid: true, gridcolor: "#eee" },
   });
   const data: Trace[] = [];
-  const mode = lineMode(history);
+  const mode = "lines";
   const hasVal = tasks.some((t) => hasKey(history, `val/${t}/loss`));
   tasks.forEach((task, i) => {
     const pairs: [string, number, boolean][] = [
@@ -180,7 +180,7 @@ function shared(
     title: {
       text: `${title}<br><sup>${tasks.length} tasks · solid: train${hasVal ? ", dashed: validation" : ""}</sup>`,
     },
-    height: 480,
+    height: Math.max(480, 200 + 22 * tasks.length),
     legend: { orientation: "v", x: 1.02, y: 1, font: { size: 11 } },
     margin: { l: 60, r: 160, t: 90, b: 50 },
     hovermode: "closest",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DISPLAY, PLOTLY_MIME, figureText, toBundle } from "../../src/notebook/index.js";
-import { curvesFigure, historyTable } from "../../src/viz/index.js";
+import { compare, curvesFigure, historyTable } from "../../src/viz/index.js";
 import { fakeHistory } from "../viz/fixtures.js";
 
 describe("toBundle", () => {
@@ -53,6 +53,8 @@ describe("toBundle", () => {
     const own = { [DISPLAY]: () => fig };
     assert.ok(PLOTLY_MIME in toBundle(own));
     assert.match(String(toBundle(new Error("boom"))["text/plain"]), /Error: boom/);
+    const cmp = toBundle(compare({ a: { history: fakeHistory(["x"], 2) } }));
+    assert.match(String(cmp["text/plain"]), /Runs compared per task/);
   });
 
   it("figureText strips HTML from titles", () => {

@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const g = tf.grad((w: tf.Tensor) =>
     tf.sum(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same")),
   )(tf.ones([3, 3, 1, 2]));
-  const sum = (await small.data()).reduce((a, b) => a + b, 0) + (await g.data())[8];
+  const sum =
+    Array.from(await small.data()).reduce((a, b) => a + b, 0) + Number((await g.data())[8]);
   console.log(`OK ${patched.length} ${sum}`);
 }
 

@@ -103,15 +103,18 @@ export class Run<T extends string = string> {
 
   /**
    * Continues training exactly where this run stopped (after an interrupt, or with more
-   * `epochs`). `opts` override the saved options (listeners, signal, epochs, ...); strategy,
-   * sampler and optimizer are rebuilt from the saved config unless given.
+   * `epochs`). `opts` override the saved options (epochs, ...); `signal` and `listeners` are
+   * not carried over (pass them again). Strategy, sampler and optimizer are rebuilt from the
+   * saved config unless this Run was made in this process.
    */
   async resume<D extends { readonly [K in T]?: Dataset }>(
     data: D & { readonly [K in Exclude<keyof D, T>]: never },
     opts: FitOptions<T> = {},
   ): Promise<Run<T>> {
     const c = this.state.config;
-    const saved = this.fitOptions ?? {};
+    // the original signal has usually fired (that is why we resume) and its listeners may
+    // hold per-run state: pass them again in `opts` when wanted
+    const { signal: _signal, listeners: _listeners, ...saved } = this.fitOptions ?? {};
     const merged: FitOptions<T> = {
       ...(c as unknown as FitOptions<T>),
       ...saved,

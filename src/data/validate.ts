@@ -141,3 +141,35 @@ export function checkUniqueNames(names: readonly string[], what = "task"): void 
     seen.add(n);
   });
 }
+
+/**
+ * Checks that a class dataset fits a head of `numClasses` outputs (what the trainer calls
+ * before training): `Task "fashion": label 12 is outside 0..9 (head classifier(10)) at sample 3141.`
+ */
+export function checkLabelsFit(
+  d: Dataset,
+  task: string,
+  numClasses: number,
+  head = `classifier(${numClasses})`,
+): void {
+  const fail = (i: number, v: number): never => {
+    throw new DataError(
+      `Task "${task}": label ${show(v)} is outside 0..${numClasses - 1} (head ${head}) at sample ${i}.`,
+      {
+        task,
+        field: "label",
+        index: i,
+        value: v,
+        expected: `a class index in 0..${numClasses - 1}`,
+      },
+    );
+  };
+  if (d.labelKind === "class") {
+    for (let i = 0; i < d.size; i++)
+      if ((!d.mask || d.mask[i] === 1) && !(d.y[i] >= 0 && d.y[i] < numClasses)) fail(i, d.y[i]);
+  } else if (d.labelSize !== numClasses)
+    throw new DataError(
+      `Task "${task}": ${d.labelKind} labels have ${d.labelSize} values per sample but the head ${head} has ${numClasses} outputs.`,
+      { task, field: "labelSize", value: d.labelSize, expected: `${numClasses} values per sample` },
+    );
+}

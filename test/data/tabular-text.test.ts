@@ -19,7 +19,8 @@ function csv(name: string, text: string): string {
 function isDataError(want: Partial<Record<string, unknown>>) {
   return (e: unknown) => {
     assert.ok(e instanceof DataError, `expected DataError, got ${e}`);
-    for (const [k, v] of Object.entries(want)) assert.deepEqual((e as never)[k], v, `${k}: ${(e as Error).message}`);
+    for (const [k, v] of Object.entries(want))
+      assert.deepEqual((e as never)[k], v, `${k}: ${(e as Error).message}`);
     return true;
   };
 }
@@ -39,24 +40,40 @@ test("fromCsv: missing and non-numeric cells, unknown columns, labels", async ()
   const d = await datasets.fromCsv(good, { features: ["a", "b"], label: "label" });
   assert.equal(d.size, 3);
   assert.deepEqual([...d.y], [0, 1, 0]);
-  const reg = await datasets.fromCsv(csv("reg.csv", "a,t\n1,0.5\n2,1.5\n"), { features: ["a"], label: "t" });
+  const reg = await datasets.fromCsv(csv("reg.csv", "a,t\n1,0.5\n2,1.5\n"), {
+    features: ["a"],
+    label: "t",
+  });
   assert.equal(reg.labelKind, "regression");
   const missing = csv("missing.csv", "a,b,label\n1,2,x\n3,,y\n");
   await assert.rejects(
     datasets.fromCsv(missing, { features: ["a", "b"], label: "label" }),
     isDataError({ task: "missing.csv", field: "b", index: 1 }),
   );
-  assert.equal((await datasets.fromCsv(missing, { features: ["a", "b"], label: "label", missing: "drop" })).size, 1);
+  assert.equal(
+    (await datasets.fromCsv(missing, { features: ["a", "b"], label: "label", missing: "drop" }))
+      .size,
+    1,
+  );
   await assert.rejects(
-    datasets.fromCsv(csv("text.csv", "a,b,label\n1,2,x\n3,abc,y\n"), { features: ["a", "b"], label: "label" }),
+    datasets.fromCsv(csv("text.csv", "a,b,label\n1,2,x\n3,abc,y\n"), {
+      features: ["a", "b"],
+      label: "label",
+    }),
     isDataError({ field: "b", index: 1, value: "abc" }),
   );
-  await assert.rejects(datasets.fromCsv(good, { features: ["a", "zz"], label: "label" }), isDataError({ field: "columns", value: "zz" }));
+  await assert.rejects(
+    datasets.fromCsv(good, { features: ["a", "zz"], label: "label" }),
+    isDataError({ field: "columns", value: "zz" }),
+  );
   await assert.rejects(
     datasets.fromCsv(good, { features: ["a"], label: "label", classes: ["x"] }),
     isDataError({ field: "label", index: 1, value: "y" }),
   );
-  await assert.rejects(datasets.fromCsv(join(dir, "nope.csv"), { features: ["a"], label: "b" }), DataError);
+  await assert.rejects(
+    datasets.fromCsv(join(dir, "nope.csv"), { features: ["a"], label: "b" }),
+    DataError,
+  );
   await assert.rejects(datasets.fromCsv(good, { features: [], label: "label" }), ConfigError);
 });
 
@@ -72,7 +89,10 @@ test("fromJson: records, wrong shapes", async () => {
   assert.equal(d.numClasses, 2);
   const p = join(dir, "obj.json");
   writeFileSync(p, JSON.stringify({ rows: [] }));
-  await assert.rejects(datasets.fromJson(p, { features: ["f"], label: "c" }), isDataError({ field: "json" }));
+  await assert.rejects(
+    datasets.fromJson(p, { features: ["f"], label: "c" }),
+    isDataError({ field: "json" }),
+  );
   await assert.rejects(
     datasets.fromJson([{ f: 1, c: 0 }, 5 as never], { features: ["f"], label: "c" }),
     isDataError({ field: "json", index: 1, value: 5 }),
@@ -121,7 +141,42 @@ test("spamAssassin: bodies, labels, fixed-length token ids, shared vocabulary", 
   assert.equal(tr.vocabulary?.length, 2000);
   const ys = new Set(tr.y);
   assert.ok(ys.has(0) && ys.has(1));
-  const te = datasets.spamAssassin({ split: "test", maxTokens: 32, vocabulary: tr.vocabularyObject, limit: 50 });
+  const te = datasets.spamAssassin({
+    split: "test",
+    maxTokens: 32,
+    vocabulary: tr.vocabularyObject,
+    limit: 50,
+  });
   assert.equal(te.vocabulary, tr.vocabulary);
   assert.ok(te.x.every((v) => v >= 0 && v < 2000));
+});
+
+test("fromTexts tokenizes user texts; checkLabelsFit names the task, head and sample", async () => {
+  const { checkLabelsFit } = await import("../../src/data/validate.js");
+  const d = datasets.fromTexts({
+    texts: ["good film", "bad film", "good good"],
+    labels: [1, 0, 1],
+    maxTokens: 3,
+    minCount: 1,
+  });
+  assert.equal(d.inputDtype, "int32");
+  assert.deepEqual(d.inputShape, [3]);
+  assert.deepEqual(d.vocabularyObject.decode(d.x.subarray(0, 3)), ["good", "film"]);
+  assert.throws(
+    () => datasets.fromTexts({ texts: ["a", 3 as never], labels: [0, 1] }),
+    isDataError({ field: "texts", index: 1 }),
+  );
+  const f = datasets.fromArrays({
+    x: [[0], [1], [2]],
+    y: [0, 9, 12],
+    numClasses: 13,
+    name: "fashion",
+  });
+  assert.throws(
+    () => checkLabelsFit(f, "fashion", 10),
+    (e: unknown) =>
+      e instanceof DataError &&
+      e.message === 'Task "fashion": label 12 is outside 0..9 (head classifier(10)) at sample 2.',
+  );
+  checkLabelsFit(f, "fashion", 13);
 });

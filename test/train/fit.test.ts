@@ -42,7 +42,8 @@ describe("training loop", () => {
 
   it("trains with every kind of weighting need (losses, shared and representation gradients)", async () => {
     const n0 = tf.memory().numTensors;
-    for (const w of ["ew", "uncertainty", pcgrad(), mgda({ mode: "representation" })]) {
+    // famo observes the losses after each step; dwa reads the epoch losses from the context
+    for (const w of ["ew", "uncertainty", "famo", "dwa", pcgrad(), mgda({ mode: "representation" })]) {
       const events: StepEvent[] = [];
       const run = await base.fit(
         { cls, reg },

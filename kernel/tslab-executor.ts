@@ -62,6 +62,7 @@ export class TslabExecutor implements CodeExecutor {
   private run: CellRun | undefined;
   private readonly graceMs: number;
   private readonly target: ListeningTarget;
+  private warmed = false;
 
   constructor(opts: TslabExecutorOptions) {
     this.graceMs = opts.interruptGraceMs ?? 3000;
@@ -84,8 +85,22 @@ export class TslabExecutor implements CodeExecutor {
     this.polytask.hookRequire();
   }
 
+  /**
+   * After the first kernel_info reply has gone out: create the compiler, load polytask's
+   * declarations into it (by checking a throw-away import cell) and import the package,
+   * so that the first `import * as pt from "polytask"` cell is fast. Runs once.
+   */
   warmUp(): void {
-    setImmediate(() => this.convs.node);
+    if (this.warmed) return;
+    this.warmed = true;
+    setTimeout(() => {
+      try {
+        this.convs.node.convert("", 'import * as pt from "polytask";\npt;');
+      } catch {
+        // warm-up is best effort; the real cell reports problems
+      }
+      this.polytask.load().catch(() => {});
+    }, 100).unref();
   }
 
   async execute(code: string): Promise<ExecuteOutcome> {

@@ -4,9 +4,14 @@
  * this records the text of Blobs made while the backend initialises and turns their object URLs
  * into temporary files; the main script Blob posted to each worker is swapped for its file path. Call before tf.setBackend("wasm"), together with forcing
  * WASM_HAS_MULTITHREAD_SUPPORT. Returns a function that restores the globals and removes the files.
+ *
+ * The package's C++ also caps its thread pool at emscripten_num_logical_cores() / 2 (it assumes
+ * two hyper-threads per core), read once when the module starts; in Node that is os.cpus().length,
+ * so a 2-vCPU machine gets 1 thread. Until restore, os.cpus() lists every CPU twice, which lifts
+ * the cap to the logical core count (setThreadsCount still chooses the number).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 
@@ -49,6 +54,11 @@ export function enableWasmThreadsInNode(): () => void {
     return file;
   };
   URL.createObjectURL = (obj: Blob): string => fileFor(obj) ?? originalCreate(obj);
+  const originalCpus = os.cpus;
+  os.cpus = () => {
+    const list = originalCpus();
+    return [...list, ...list];
+  };
   const originalPost = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (this: Worker, msg: unknown, transfer?: never) {
     const m = msg as { urlOrBlob?: unknown } | null;
@@ -62,6 +72,7 @@ export function enableWasmThreadsInNode(): () => void {
     globalThis.Blob = OriginalBlob;
     URL.createObjectURL = originalCreate;
     Worker.prototype.postMessage = originalPost;
+    os.cpus = originalCpus;
     rmSync(dir, { recursive: true, force: true });
   };
 }

@@ -76,6 +76,9 @@ export {
 export type { GradientMode } from "./train/weighting/define.js";
 export { arch } from "./model/arch/index.js";
 export type { MmoeArgs, CrossStitchArgs } from "./model/arch/index.js";
+export * as analysis from "./eval/analysis/index.js";
+export { singleTaskBaselines } from "./eval/analysis/baselines.js";
+export type { AnalysisProbe, ConflictSummary } from "./eval/analysis/index.js";
 
 // model, training loop, evaluation (src/model, src/train, src/eval)
 export {

@@ -26,7 +26,9 @@ export type GramSolver = (
 /** The Gram matrix `G G^T` of a [T, P] gradient matrix, as float64 rows. */
 export function gramMatrix(grads: tf.Tensor2D): Matrix {
   const t = grads.shape[0];
-  const flat = tf.tidy(() => tf.matMul(grads, grads, false, true)).dataSync();
+  const product = tf.matMul(grads, grads, false, true);
+  const flat = product.dataSync();
+  product.dispose();
   const out: Matrix = [];
   for (let i = 0; i < t; i++) out.push(Array.from(flat.subarray(i * t, (i + 1) * t)));
   // Symmetrise: float32 matmul is not exactly symmetric.

@@ -304,3 +304,29 @@ for (const backend of ["cpu", "wasm"] as const) {
     });
   });
 }
+
+describe("gradient strategies own no tensors", () => {
+  it("combineGradients outside any tidy leaves only the returned gradient", () => {
+    const ctx: WeightingContext = {
+      step: 0,
+      epoch: 0,
+      tasks: ["a", "b"],
+      epochLosses: [],
+      random: () => 0.5,
+    };
+    for (const name of ["gradnorm", "pcgrad", "mgda", "cagrad", "imtl", "nash", "aligned"]) {
+      const start = tf.memory().numTensors;
+      const inst = weighting.create(name).create(["a", "b"], { seed: 0 });
+      const g = tf.tensor2d([
+        [1, 0.5],
+        [-0.5, 1],
+      ]);
+      const out = inst.combineGradients!(g, new Float32Array([1, 1]), ctx);
+      assert.equal(tf.memory().numTensors, start + 2, name);
+      out.grad.dispose();
+      g.dispose();
+      inst.dispose();
+      assert.equal(tf.memory().numTensors, start, name);
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { PLOTLY_MIME, toBundle } from "./bundle.js";
  * output carrying plotly.js is sent, so figures render without the plotly renderer and in
  * exported HTML, offline. In a terminal the text form is printed.
  */
-import type { DisplayOptions, MimeBundle } from "./host.js";
+import type { CellInfo, DisplayOptions, MimeBundle } from "./host.js";
 import { plotlyLoaderHtml } from "./html.js";
 import { plotlyVersion } from "./plotly-source.js";
 import { type Sink, currentSink } from "./sink.js";
@@ -26,7 +26,7 @@ export interface DisplayHandle {
 
 /** Per-process state shared by every copy of the library (like the host). */
 const STATE = Symbol.for("polytask.plotlyLoader");
-type LoaderState = { sent: boolean; cell?: string | number };
+type LoaderState = { sent: boolean; cell?: CellInfo };
 function state(): LoaderState {
   const g = globalThis as { [STATE]?: LoaderState };
   g[STATE] ??= { sent: false };
@@ -37,6 +37,15 @@ function state(): LoaderState {
 export function resetPlotlyLoader(): void {
   state().sent = false;
   state().cell = undefined;
+}
+
+/** True when the cell that holds the loader output has been run again since (its outputs are gone). */
+function loaderCellRerun(now: CellInfo | undefined): boolean {
+  const was = state().cell;
+  if (now === undefined || was === undefined || now.id === undefined || was.id === undefined) {
+    return false;
+  }
+  return now.id === was.id && now.execution !== was.execution;
 }
 
 let ids = 0;
@@ -55,10 +64,11 @@ export function loaderBundle(): MimeBundle {
 
 function ensurePlotly(sink: Extract<Sink, { host: unknown }>): void {
   const s = state();
-  if (s.sent) return;
+  const cell = sink.host.cell?.();
+  if (s.sent && !loaderCellRerun(cell)) return;
   sink.host.display(loaderBundle(), { metadata: { "polytask/plotly-loader": true } });
   s.sent = true;
-  s.cell = sink.host.cell?.();
+  s.cell = cell;
 }
 
 /** Sends a bundle to the current sink (printing its text in a terminal). */
@@ -91,7 +101,9 @@ export function clearOutput(args: { wait?: boolean } = {}): void {
   // The cleared output may have been the one carrying plotly.js: unless the host tells us the
   // loader went to another cell, send it again with the next figure.
   const cell = sink.host.cell?.();
-  if (cell === undefined || s.cell === undefined || cell === s.cell) resetPlotlyLoader();
+  if (cell === undefined || s.cell === undefined || cell.execution === s.cell.execution) {
+    resetPlotlyLoader();
+  }
   sink.host.clearOutput(args.wait ?? false);
 }
 

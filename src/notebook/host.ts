@@ -17,15 +17,22 @@ export interface DisplayOptions {
   update?: boolean;
 }
 
+export interface CellInfo {
+  readonly id?: string;
+  readonly execution: number;
+}
+
 export interface DisplayHost {
   display(bundle: MimeBundle, opts?: DisplayOptions): void;
   clearOutput(wait?: boolean): void;
   /**
-   * Optional: identifies the cell now executing (e.g. the execution count). With it, the
-   * library knows whether a `clearOutput` removed the output that loaded plotly.js (then the
-   * next figure loads it again); without it, every clear makes the next figure reload it.
+   * Optional: the cell now executing: its id (`metadata.cellId` of the execute_request, when
+   * the front end sends one) and the execution count. With it, `display` knows when the output
+   * that loaded plotly.js was cleared (a `clearOutput` in that execution, or a re-execution of
+   * that cell) and sends plotly.js again; without it, every `clearOutput` makes the next
+   * figure send it again.
    */
-  cell?(): string | number | undefined;
+  cell?(): CellInfo | undefined;
 }
 
 const HOST = Symbol.for("polytask.displayHost");

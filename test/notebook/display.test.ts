@@ -55,17 +55,22 @@ describe("display", () => {
     assert.equal(host.loaders().length, 2);
   });
 
-  it("with a host that names cells, clearing another cell keeps the loaded plotly.js", () => {
+  it("with a host that names cells, plotly.js is resent only when its output may be gone", () => {
     const host = new StubHost(true);
     setHost(host);
-    display(fig);
-    host.cellId = 2;
-    clearOutput();
+    display(fig); // loader in cell c1, execution 1
+    host.current = { id: "c2", execution: 2 };
+    clearOutput(); // clears c2: the loader in c1 stays
     display(fig);
     assert.equal(host.loaders().length, 1);
-    clearOutput();
-    host.cellId = 2;
-    assert.equal(host.loaders().length, 1);
+    host.current = { id: "c1", execution: 3 }; // c1 re-run: its old outputs are gone
+    display(fig);
+    assert.equal(host.loaders().length, 2);
+    display(fig);
+    assert.equal(host.loaders().length, 2);
+    clearOutput({ wait: true }); // same execution that holds the loader
+    display(fig);
+    assert.equal(host.loaders().length, 3);
   });
 
   it("prints the text form in a terminal", () => {

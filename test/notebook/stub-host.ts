@@ -1,5 +1,5 @@
 /** A DisplayHost that records what it is sent, for tests. */
-import type { DisplayHost, DisplayOptions, MimeBundle } from "../../src/notebook/host.js";
+import type { CellInfo, DisplayHost, DisplayOptions, MimeBundle } from "../../src/notebook/host.js";
 
 export interface Sent {
   readonly bundle: MimeBundle;
@@ -9,9 +9,10 @@ export interface Sent {
 export class StubHost implements DisplayHost {
   readonly sent: Sent[] = [];
   clears: boolean[] = [];
-  cellId: number | undefined;
+  /** The cell now "executing"; with `withCell = false` the host offers no cell() at all. */
+  current: CellInfo | undefined;
   constructor(withCell = false) {
-    if (withCell) this.cellId = 1;
+    if (withCell) this.current = { id: "c1", execution: 1 };
     else (this as { cell?: unknown }).cell = undefined;
   }
   display(bundle: MimeBundle, opts: DisplayOptions = {}): void {
@@ -20,8 +21,8 @@ export class StubHost implements DisplayHost {
   clearOutput(wait?: boolean): void {
     this.clears.push(wait ?? false);
   }
-  cell(): number | undefined {
-    return this.cellId;
+  cell(): CellInfo | undefined {
+    return this.current;
   }
   /** Sent bundles that carry a plotly figure. */
   figures(): Sent[] {

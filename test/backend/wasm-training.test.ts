@@ -127,4 +127,48 @@ describe("training on wasm matches cpu", () => {
     // 2x4 ones-product of depth 2 sums to 24; the centre filter tap sees all 36 pixels twice.
     assert.match(r.stdout, /OK \d+ 96\n/);
   });
+
+  it("gradients of the ops polytask's backbones use (fused conv, batch norm, conv1d, gather, max)", async () => {
+    const r = await onBoth(() => {
+      const x = randomTensor([4, 9, 9, 3], 20) as tf.Tensor4D;
+      const tokens = tf.tensor2d([1, 4, 4, 9, 0, 2, 7, 7, 3, 3, 1, 0], [2, 6], "int32");
+      const weights = randomTensor([4, 5, 5, 5], 27);
+      const f = (
+        w: tf.Tensor,
+        b: tf.Tensor,
+        gamma: tf.Tensor,
+        beta: tf.Tensor,
+        table: tf.Tensor,
+        k: tf.Tensor,
+      ) => {
+        // ResNet-style: fused strided conv + bias + relu, then batch norm with batch moments.
+        const h = tf.fused.conv2d({
+          x,
+          filter: w as tf.Tensor4D,
+          strides: 2,
+          pad: "same",
+          bias: b,
+          activation: "relu",
+        });
+        const { mean, variance } = tf.moments(h, [0, 1, 2]);
+        const bn = tf.batchNorm(h, mean, variance, beta, gamma, 1e-3);
+        // Text-style: embedding lookup, conv1d over time, max over time.
+        const e = tf.gather(table, tokens) as tf.Tensor3D;
+        const c = tf.conv1d(e, k as tf.Tensor3D, 1, "same");
+        const pooled = tf.max(tf.relu(c), 1);
+        // (A weighted sum: the plain sum of squares of a batch-normed tensor has zero gradient.)
+        return tf.add(tf.sum(tf.mul(bn, weights)), tf.sum(tf.sigmoid(pooled))) as tf.Scalar;
+      };
+      const grads = tf.grads(f as (...ts: tf.Tensor[]) => tf.Scalar)([
+        randomTensor([3, 3, 3, 5], 21),
+        randomTensor([5], 22),
+        randomTensor([5], 23),
+        randomTensor([5], 26),
+        randomTensor([10, 4], 24),
+        randomTensor([3, 4, 6], 25),
+      ]);
+      return grads;
+    });
+    assertClose(r, "backbone op gradients");
+  });
 });

@@ -20,6 +20,8 @@ export interface NativeInfo {
   readonly gpu: boolean;
   /** Folder of the tfjs-node(-gpu) package that was loaded. */
   readonly path: string;
+  /** tfjs-node kernels polytask replaced with faster equivalents (see `patchKernels`). */
+  readonly patchedKernels: readonly string[];
 }
 
 export type NativePackage = "@tensorflow/tfjs-node" | "@tensorflow/tfjs-node-gpu";
@@ -33,7 +35,10 @@ export interface NativeManifest {
   python: string;
   devices: string[];
   napiVersion: number;
+  /** This run's steps; `skipped` ones found their work already done. */
   steps: { name: string; seconds: number; skipped: boolean }[];
+  /** Per step, its timing in the last run that did its work (carried over across reruns). */
+  lastWork?: { name: string; seconds: number; skipped: boolean }[];
   builtAt: string;
 }
 
@@ -70,7 +75,40 @@ export function managedPackageDir(pkg: NativePackage, dir = nativeDir()): string
 
 interface NativeBinding {
   TF_Version: string;
+  TF_ATTR_TYPE: number;
+  TF_FLOAT: number;
   isUsingGpuDevice(): boolean;
+}
+
+interface NodeBackend {
+  binding: NativeBinding;
+  executeSingleOutput(op: string, attrs: unknown[], inputs: tf.TensorInfo[]): tf.Tensor;
+}
+
+/**
+ * tfjs-node's `Step` runs seven TensorFlow ops (isNaN, greater, ones, fill, where, select...),
+ * and ReLU's gradient calls it on every activation of every step. For alpha 0 and float32,
+ * Sign(Relu(x)) gives the same values (1 where x > 0, 0 elsewhere, NaN stays NaN) in two.
+ */
+function patchKernels(): string[] {
+  const original = tf.getKernel("Step", "tensorflow");
+  if (!original) return [];
+  tf.unregisterKernel("Step", "tensorflow");
+  tf.registerKernel({
+    kernelName: "Step",
+    backendName: "tensorflow",
+    kernelFunc: (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      const alpha = (args.attrs as { alpha?: number }).alpha ?? 0;
+      if (alpha !== 0 || x.dtype !== "float32") return original.kernelFunc(args);
+      const b = args.backend as unknown as NodeBackend;
+      const attrs = [{ name: "T", type: b.binding.TF_ATTR_TYPE, value: b.binding.TF_FLOAT }];
+      return tf.tidy(() =>
+        b.executeSingleOutput("Sign", attrs, [b.executeSingleOutput("Relu", attrs, [x])]),
+      );
+    },
+  });
+  return ["Step"];
 }
 
 let loaded: NativeInfo | undefined;
@@ -121,6 +159,10 @@ async function tryLoad(pkg: NativePackage, dir: string): Promise<NativeInfo | st
   }
   const previous = tf.engine().backendName;
   process.env.TF_CPP_MIN_LOG_LEVEL ??= "2";
+  // TensorFlow enables its oneDNN kernels by default only on CPUs with AVX-512/AMX; on AVX2
+  // machines they made the benchmark CNN's training step ~2x faster (bench/REPORT-native.md).
+  // Set TF_ENABLE_ONEDNN_OPTS=0 to opt out.
+  process.env.TF_ENABLE_ONEDNN_OPTS ??= "1";
   try {
     createRequire(join(dir, "package.json"))(dir);
   } catch (e) {
@@ -144,7 +186,8 @@ async function tryLoad(pkg: NativePackage, dir: string): Promise<NativeInfo | st
   const devices = manifest?.devices.length
     ? manifest.devices
     : [`/job:localhost/replica:0/task:0/device:${gpu ? "GPU" : "CPU"}:0`];
-  return Object.freeze({ tfVersion: binding.TF_Version, devices, gpu, path: dir });
+  const patchedKernels = patchKernels();
+  return Object.freeze({ tfVersion: binding.TF_Version, devices, gpu, path: dir, patchedKernels });
 }
 
 /**
@@ -162,7 +205,14 @@ export async function loadNative(opts: { gpu?: boolean } = {}): Promise<NativeIn
     if (binding?.TF_Version) {
       const gpu = binding.isUsingGpuDevice();
       const device = `/job:localhost/replica:0/task:0/device:${gpu ? "GPU" : "CPU"}:0`;
-      loaded = Object.freeze({ tfVersion: binding.TF_Version, devices: [device], gpu, path: "" });
+      const patchedKernels = patchKernels();
+      loaded = Object.freeze({
+        tfVersion: binding.TF_Version,
+        devices: [device],
+        gpu,
+        path: "",
+        patchedKernels,
+      });
       return loaded;
     }
   }

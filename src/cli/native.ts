@@ -8,7 +8,7 @@
  * `--gpu` installs `tensorflow[and-cuda]` and `@tensorflow/tfjs-node-gpu`. It was written for
  * CUDA machines but NOT verified on a GPU (none was available where it was developed).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   MANIFEST_FILE,
@@ -148,6 +148,16 @@ export async function setupNative(opts: NativeSetupOptions): Promise<NativeManif
     listDevices(pkgDir, dir, staged.cppflags, tools.cxx),
   );
 
+  const manifestFile = join(pkgDir, MANIFEST_FILE);
+  let prior: NativeManifest | undefined;
+  try {
+    prior = JSON.parse(readFileSync(manifestFile, "utf8")) as NativeManifest;
+  } catch {
+    prior = undefined;
+  }
+  const lastWork = steps.map((s) =>
+    s.skipped ? (prior?.lastWork?.find((p) => p.name === s.name && !p.skipped) ?? s) : s,
+  );
   const manifest: NativeManifest = {
     package: pkg,
     tfjsNodeVersion: TFJS_NODE_VERSION,
@@ -157,9 +167,10 @@ export async function setupNative(opts: NativeSetupOptions): Promise<NativeManif
     devices,
     napiVersion: napiVersion(pkgDir),
     steps,
+    lastWork,
     builtAt: new Date().toISOString(),
   };
-  writeFileSync(join(pkgDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   const total = ((performance.now() - t0) / 1000).toFixed(1);
   console.log(
     `polytask native setup: done in ${total} s. TensorFlow ${verified.tfVersion}, ` +

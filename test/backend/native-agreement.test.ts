@@ -58,9 +58,13 @@ function assertClose(actual: Float32Array[], expected: Float32Array[], tol: numb
     const e = expected[k];
     assert.equal(a.length, e.length, `${what}[${k}] length`);
     let scale = 1;
-    for (const v of e) scale = Math.max(scale, Math.abs(v));
+    for (const v of e) if (!Number.isNaN(v)) scale = Math.max(scale, Math.abs(v));
     let err = 0;
-    for (let i = 0; i < a.length; i++) err = Math.max(err, Math.abs(a[i] - e[i]));
+    for (let i = 0; i < a.length; i++) {
+      if (Number.isNaN(e[i]))
+        assert.ok(Number.isNaN(a[i]), `${what}[${k}][${i}]: ${a[i]}, not NaN`);
+      else err = Math.max(err, Math.abs(a[i] - e[i]));
+    }
     assert.ok(Number.isFinite(err), `${what}[${k}] has non-finite values`);
     assert.ok(err / scale <= tol, `${what}[${k}]: relative error ${err / scale} > ${tol}`);
   });
@@ -103,6 +107,13 @@ const OPS: [string, Record<string, number[]>, (t: Record<string, tf.Tensor>) => 
         tf.avgPool(t.x as tf.Tensor4D, 2, 2, "valid"),
       ),
   ],
+  [
+    "step (polytask's patched kernel) with NaN, -0, 0",
+    { x: [40] },
+    (t) => tf.step(tf.concat([t.x, tf.tensor1d([Number.NaN, -0, 0, 1e-30, -1e-30])])),
+  ],
+  ["step with alpha (tfjs-node's kernel)", { x: [40] }, (t) => tf.step(t.x, 0.25)],
+  ["relu gradient", { x: [64] }, (t) => tf.grad((v: tf.Tensor) => tf.relu(v).mul(v).sum())(t.x)],
   [
     "relu, sigmoid, tanh",
     { x: [64] },
@@ -167,6 +178,7 @@ describe("tensorflow backend agrees with cpu", { skip: native ? false : skipReas
       native!.devices.join(),
     );
     assert.ok(tf.engine().registryFactory.tensorflow, "tensorflow backend registered");
+    assert.deepEqual(native!.patchedKernels, ["Step"]);
   });
 
   OPS.forEach(([name, shapes, fn], i) => {

@@ -18,8 +18,14 @@ export function conv2d(
   return {
     outputShape: [Math.ceil(h / strides), Math.ceil(w / strides), filters],
     apply: (x) => {
-      let y: tf.Tensor = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, strides, "same");
-      if (bias) y = tf.add(y, bias);
+      const y = tf.fused.conv2d({
+        x: x as tf.Tensor4D,
+        filter: kernel as tf.Tensor4D,
+        strides,
+        pad: "same",
+        bias,
+        activation: "linear",
+      });
       return activate(y, activation);
     },
   };

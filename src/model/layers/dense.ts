@@ -35,7 +35,13 @@ export function dense(
     outputShape,
     apply: (x) => {
       const flat = x.rank === 2 ? (x as tf.Tensor2D) : x.reshape([-1, inDim]);
-      const y = tf.add(tf.matMul(flat as tf.Tensor2D, kernel), bias);
+      // matmul + bias as one fused kernel (tfjs only fuses a linear activation under a gradient tape)
+      const y = tf.fused.matMul({
+        a: flat as tf.Tensor2D,
+        b: kernel as tf.Tensor2D,
+        bias,
+        activation: "linear",
+      });
       const out = x.rank === 2 ? y : y.reshape([-1, ...outputShape]);
       return activate(out, activation);
     },

@@ -10,6 +10,7 @@ import { depthwiseConv2dNativeBackpropFilter } from "./depthwise_backprop_filter
 import { depthwiseConv2dNativeBackpropInput } from "./depthwise_backprop_input.js";
 import { fusedMatMul } from "./fused_mat_mul.js";
 import { maxPoolGrad } from "./max_pool_grad.js";
+import { sum } from "./sum.js";
 import { unsortedSegmentSum } from "./unsorted_segment_sum.js";
 import { type WasmKernelFunc, saveOriginal } from "./wasm_backend.js";
 
@@ -23,6 +24,7 @@ const KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   ["BatchMatMul", batchMatMul],
   ["_FusedMatMul", fusedMatMul],
   ["MaxPoolGrad", maxPoolGrad],
+  ["Sum", sum],
 ];
 
 /** Kernel names this module patches, in registration order. */
@@ -40,7 +42,7 @@ export function registerWasmTrainingKernels(): string[] {
     );
   }
   // Save every original first: our kernels call the package's Conv2D, Transpose, BatchMatMul...
-  for (const name of ["Conv2D", "Transpose", "BatchMatMul", "_FusedMatMul", "Slice"]) {
+  for (const name of ["Conv2D", "Transpose", "BatchMatMul", "_FusedMatMul", "Sum"]) {
     saveOriginal(name);
   }
   for (const [name] of KERNELS) saveOriginal(name);

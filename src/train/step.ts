@@ -158,6 +158,11 @@ export function computeStep(a: StepArgs): StepResult {
     if (!combineGradients)
       throw new Error("Weighting instance needs gradients but has no combineGradients.");
     const combined = tf.tidy(() => {
+      // nothing shared to balance (a frozen backbone): every task keeps its own gradient
+      if (shared.length === 0) {
+        weights = a.tasks.map((t) => (present.includes(t) ? 1 : 0));
+        return tf.zeros([0]) as tf.Tensor1D;
+      }
       for (const named of sharedGrads)
         rows.push(
           tf.concat(

@@ -43,7 +43,14 @@ describe("training loop", () => {
   it("trains with every kind of weighting need (losses, shared and representation gradients)", async () => {
     const n0 = tf.memory().numTensors;
     // famo observes the losses after each step; dwa reads the epoch losses from the context
-    for (const w of ["ew", "uncertainty", "famo", "dwa", pcgrad(), mgda({ mode: "representation" })]) {
+    for (const w of [
+      "ew",
+      "uncertainty",
+      "famo",
+      "dwa",
+      pcgrad(),
+      mgda({ mode: "representation" }),
+    ]) {
       const events: StepEvent[] = [];
       const run = await base.fit(
         { cls, reg },
@@ -73,6 +80,11 @@ describe("training loop", () => {
         assert.ok(k in h[0], `${name}: ${k} logged`);
       assert.ok(events.length > 0 && Object.keys(events[0].weights).length > 0);
     }
+    // a frozen backbone leaves nothing shared to balance: heads still train
+    const frozen = await base
+      .freeze("backbone")
+      .fit({ cls, reg }, { epochs: 2, batchSize: 16, lr: 0.01, weighting: pcgrad() });
+    assert.ok(frozen.history[1]["loss/reg"] < frozen.history[0]["loss/reg"]);
     assert.equal(tf.memory().numTensors, n0);
   });
 

@@ -12,8 +12,11 @@ import { plotlyVersion } from "./plotly-source.js";
 import { type Sink, currentSink } from "./sink.js";
 
 export interface DisplayArgs {
-  /** Id of the display; reuse it with `update: true` (or the handle) to replace it in place. */
-  readonly displayId?: string;
+  /**
+   * Id of the display, or `true` for a fresh one: `display` then returns a handle whose
+   * `update(value)` replaces the output in place. Reuse an id with `update: true` to do the same.
+   */
+  readonly displayId?: string | true;
   readonly update?: boolean;
   readonly metadata?: Record<string, unknown>;
 }
@@ -83,10 +86,21 @@ export function displayBundle(bundle: MimeBundle, opts: DisplayOptions = {}): vo
   sink.host.display(bundle, opts);
 }
 
-/** Shows a figure, table or value; returns a handle to update it in place. */
-export function display(value: unknown, args: DisplayArgs = {}): DisplayHandle {
-  const displayId = args.displayId ?? newDisplayId();
+/**
+ * Shows a figure, table or value (like IPython's `display`, it returns nothing, so a cell
+ * ending in `display(x)` shows no extra result); with `{ displayId }` it returns a handle to
+ * update the output in place.
+ */
+export function display(value: unknown): void;
+export function display(
+  value: unknown,
+  args: DisplayArgs & { readonly displayId: string | true },
+): DisplayHandle;
+export function display(value: unknown, args?: DisplayArgs): DisplayHandle | undefined;
+export function display(value: unknown, args: DisplayArgs = {}): DisplayHandle | undefined {
+  const displayId = args.displayId === true ? newDisplayId() : args.displayId;
   displayBundle(toBundle(value), { displayId, update: args.update, metadata: args.metadata });
+  if (displayId === undefined) return undefined;
   return {
     displayId,
     update: (next: unknown) => displayBundle(toBundle(next), { displayId, update: true }),

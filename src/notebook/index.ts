@@ -1,6 +1,6 @@
 /** The display bridge: MIME bundles to the kernel, live training views, offline HTML reports. */
 export { currentHost, setHost, interruptTarget } from "./host.js";
-export type { DisplayHost, DisplayOptions, MimeBundle } from "./host.js";
+export type { CellInfo, DisplayHost, DisplayOptions, MimeBundle } from "./host.js";
 export { display, clearOutput, displayBundle, resetPlotlyLoader } from "./display.js";
 export type { DisplayArgs, DisplayHandle } from "./display.js";
 export { toBundle, figureBundle, figureText, PLOTLY_MIME, DISPLAY } from "./bundle.js";

@@ -36,13 +36,20 @@ describe("display", () => {
   it("a handle updates the same display in place", () => {
     const host = new StubHost();
     setHost(host);
-    const h = display(fig);
+    const h = display(fig, { displayId: true });
     h.update(fig);
     const [first, second] = host.figures();
     assert.equal(first!.opts.displayId, h.displayId);
     assert.equal(second!.opts.displayId, h.displayId);
     assert.equal(first!.opts.update, undefined);
     assert.equal(second!.opts.update, true);
+  });
+
+  it("returns nothing without a displayId (no stray cell result) and sends no id", () => {
+    const host = new StubHost();
+    setHost(host);
+    assert.equal(display(fig), undefined);
+    assert.equal(host.figures()[0]!.opts.displayId, undefined);
   });
 
   it("clearOutput forwards wait and makes the next figure reload plotly.js", () => {
@@ -104,7 +111,7 @@ describe("display", () => {
       got.push({ content, update });
     (globalThis as Record<string, unknown>).__tslab__ = {};
     try {
-      const h = display(fig);
+      const h = display(fig, { displayId: true });
       h.update(fig);
     } finally {
       delete (globalThis as Record<string, unknown>).__tslab__;

@@ -235,4 +235,48 @@ describe("wasm training kernels vs cpu", () => {
       });
     }
   }
+
+  const FORWARD: Array<ConvCase & { d: number }> = [
+    { x: [3, 12, 11, 1], f: [3, 3], co: 4, s: 1, pad: "same", d: 1 },
+    { x: [2, 28, 28, 1], f: [9, 9], co: 10, s: 1, pad: "valid", d: 1 },
+    { x: [2, 13, 14, 1], f: [5, 4], co: 6, s: 2, pad: "same", d: 1 },
+    { x: [2, 13, 14, 1], f: [3, 3], co: 3, s: 1, pad: "valid", d: 2 },
+    {
+      x: [1, 9, 10, 1],
+      f: [3, 5],
+      co: 2,
+      s: 3,
+      pad: [
+        [0, 0],
+        [2, 1],
+        [3, 0],
+        [0, 0],
+      ],
+      d: 1,
+    },
+    { x: [2, 9, 10, 1], f: [3, 2], co: 2, s: 1, pad: "same", d: 1 },
+    { x: [2, 9, 10, 3], f: [3, 3], co: 2, s: 1, pad: "same", d: 1 },
+  ];
+  for (const c of FORWARD) {
+    it(`Conv2D and FusedConv2D (bias, relu) forward ${label(c)} dilation ${c.d}`, async () => {
+      const r = await onBoth(() => {
+        const x = randomTensor(c.x, 13) as tf.Tensor4D;
+        const w = randomTensor([...c.f, c.x[3], c.co], 14) as tf.Tensor4D;
+        const pad = c.pad as "same";
+        return [
+          tf.conv2d(x, w, c.s, pad, "NHWC", c.d),
+          tf.fused.conv2d({
+            x,
+            filter: w,
+            strides: c.s,
+            pad,
+            dilations: c.d,
+            bias: randomTensor([c.co], 15),
+            activation: "relu",
+          }),
+        ];
+      });
+      assertClose(r, `conv forward ${label(c)}`);
+    });
+  }
 });

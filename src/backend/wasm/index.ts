@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { batchMatMul } from "./batch_mat_mul.js";
 import { conv2DBackpropFilter } from "./conv2d_backprop_filter.js";
 import { conv2DBackpropInput } from "./conv2d_backprop_input.js";
+import { foldedConv } from "./conv2d_fold.js";
 import { depthwiseConv2dNativeBackpropFilter } from "./depthwise_backprop_filter.js";
 import { depthwiseConv2dNativeBackpropInput } from "./depthwise_backprop_input.js";
 import { fusedMatMul } from "./fused_mat_mul.js";
@@ -25,6 +26,8 @@ const KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   ["_FusedMatMul", fusedMatMul],
   ["MaxPoolGrad", maxPoolGrad],
   ["Sum", sum],
+  ["Conv2D", foldedConv("Conv2D")],
+  ["FusedConv2D", foldedConv("FusedConv2D")],
 ];
 
 /** Kernel names this module patches, in registration order. */
@@ -42,7 +45,7 @@ export function registerWasmTrainingKernels(): string[] {
     );
   }
   // Save every original first: our kernels call the package's Conv2D, Transpose, BatchMatMul...
-  for (const name of ["Conv2D", "Transpose", "BatchMatMul", "_FusedMatMul", "Sum"]) {
+  for (const name of ["Conv2D", "FusedConv2D", "Transpose", "BatchMatMul", "_FusedMatMul", "Sum"]) {
     saveOriginal(name);
   }
   for (const [name] of KERNELS) saveOriginal(name);

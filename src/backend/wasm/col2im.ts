@@ -33,20 +33,23 @@ export function conv2DBackpropInputGemm(
   const dx = f32(backend, out);
   const cs = f32(backend, cols);
   dx.fill(0);
+  // For fixed (sample, dy pixel, filter row), the taps q = 0..fw-1 land on consecutive dx columns,
+  // so each is one contiguous run of (q1 - q0) * ci additions.
   for (let b = 0; b < n; b++) {
     for (let i = 0; i < ho; i++) {
       for (let j = 0; j < wo; j++) {
         const colBase = ((b * ho + i) * wo + j) * k;
+        const x0 = j * sw - left;
+        const q0 = Math.max(0, -x0);
+        const q1 = Math.min(fw, w - x0);
+        if (q1 <= q0) continue;
+        const len = (q1 - q0) * ci;
         for (let a = 0; a < fh; a++) {
           const y = i * sh + a - top;
           if (y < 0 || y >= h) continue;
-          for (let q = 0; q < fw; q++) {
-            const x = j * sw + q - left;
-            if (x < 0 || x >= w) continue;
-            const dst = ((b * h + y) * w + x) * ci;
-            const src = colBase + (a * fw + q) * ci;
-            for (let c = 0; c < ci; c++) dx[dst + c] += cs[src + c] as number;
-          }
+          const dst = ((b * h + y) * w + x0 + q0) * ci;
+          const src = colBase + (a * fw + q0) * ci;
+          for (let t = 0; t < len; t++) dx[dst + t] += cs[src + t] as number;
         }
       }
     }

@@ -88,13 +88,23 @@ export function renderReport(rows: Row[], meta: Meta): string {
     const runs = ok(r);
     const times = runs.flatMap((m) => m.times);
     const med = times.length ? median(times) : Number.NaN;
-    return { row: r, runs, times, med, best: Math.min(...times), sps: (meta.batch * 1000) / med };
+    const best = Math.min(...times);
+    return {
+      row: r,
+      runs,
+      times,
+      med,
+      best,
+      sps: (meta.batch * 1000) / med,
+      bestSps: (meta.batch * 1000) / best,
+    };
   });
   const torchAt = (t: number) =>
     stats.find((s) => s.row.backend === "pytorch" && s.row.threads === t && s.times.length);
   const torchMax = torchAt(meta.threads);
   const torchLoss = torchMax?.runs[0]?.losses ?? [];
-  const ratio = (sps: number, t?: { sps: number }) => (t ? `${(sps / t.sps).toFixed(2)}x` : "n/a");
+  const ratio = (s: { sps: number; bestSps: number }, t?: { sps: number; bestSps: number }) =>
+    t ? `${(s.sps / t.sps).toFixed(2)}x / ${(s.bestSps / t.bestSps).toFixed(2)}x` : "n/a";
   const lines = stats.map((s) => {
     const name = NAMES[s.row.backend] ?? s.row.backend;
     const t = s.row.threads;
@@ -109,7 +119,7 @@ export function renderReport(rows: Row[], meta: Meta): string {
     const version = s.runs[0].summary.replace(/, \d+ threads?/, "");
     return (
       `| ${name} | ${t} | ${version} | ${s.times.length} | ${s.med.toFixed(0)} | ${s.best.toFixed(0)} | ` +
-      `${s.sps.toFixed(0)} | ${ratio(s.sps, torchAt(t))} | ${ratio(s.sps, torchMax)} | ` +
+      `${s.sps.toFixed(0)} / ${s.bestSps.toFixed(0)} | ${ratio(s, torchAt(t))} | ${ratio(s, torchMax)} | ` +
       `${k ? `${diff.toExponential(1)} (${k} steps)` : "n/a"} |`
     );
   });
@@ -132,9 +142,10 @@ export function renderReport(rows: Row[], meta: Meta): string {
     `Each of ${meta.rounds} rounds runs PyTorch, tensorflow and wasm in fresh processes, ` +
       `${meta.warmup} warm-up + ${meta.steps} timed steps each; cpu runs ${meta.cpuSteps} step(s) ` +
       "once (it takes minutes per step). A step = batch to tensors, forward, backward, SGD update, " +
-      "loss read back. samples/s = batch / median step time.",
+      "loss read back. samples/s = batch / step time, from the median step and from the best " +
+      "step (the best step is the least disturbed by other processes on a shared machine).",
     "",
-    `| backend | threads | version | steps timed | median step (ms) | best step (ms) | samples/s | vs PyTorch, same threads | vs PyTorch, ${meta.threads} threads | max abs loss diff vs PyTorch |`,
+    `| backend | threads | version | steps timed | median step (ms) | best step (ms) | samples/s (median / best) | vs PyTorch, same threads (median / best) | vs PyTorch, ${meta.threads} threads (median / best) | max abs loss diff vs PyTorch |`,
     "|---|---|---|---|---|---|---|---|---|---|",
     ...lines,
     "",

@@ -144,9 +144,7 @@ export async function setupNative(opts: NativeSetupOptions): Promise<NativeManif
   const nSymbols = timed(steps, "check symbols", () => checkSymbols(pkgDir, wheel, tools.nm));
   console.log(`    all ${nSymbols} TF_/TFE_ symbols the addon imports are exported by the wheel`);
   const verified = timed(steps, "verify (load + ops)", () => verifyLoad(pkgDir, packageRoot()));
-  const devices = timed(steps, "list devices", () =>
-    listDevices(pkgDir, dir, staged.cppflags, tools.cxx),
-  );
+  const devices = timed(steps, "list devices", () => listDevices(pkgDir, dir));
 
   const manifestFile = join(pkgDir, MANIFEST_FILE);
   let prior: NativeManifest | undefined;

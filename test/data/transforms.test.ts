@@ -86,9 +86,25 @@ for (const backend of ["cpu", "wasm"]) {
       const changed = [1, 2, 3, 4, 5].some((s) => run(t, x, s)[1].some((v, i) => v !== base[i]));
       assert.ok(changed, `${t.name} changes some image`);
     }
-    // a shift keeps pixel values (nearest), moving them by whole pixels
-    const [, sh] = run(T.randomShift(1), x, 3);
-    assert.ok(sh.every((v) => Number.isInteger(v)));
+    // each shifted image is its source moved by whole pixels (dy, dx) in [-1, 1], zero-filled
+    for (const seed of [3, 4, 5]) {
+      const [, sh] = run(T.randomShift(1), x, seed);
+      for (let i = 0; i < 2; i++) {
+        const img = sh.slice(i * 16, i * 16 + 16);
+        const fits = [-1, 0, 1]
+          .flatMap((dy) => [-1, 0, 1].map((dx) => [dy, dx]))
+          .some(([dy, dx]) =>
+            img.every((v, k) => {
+              const [y, xx] = [Math.floor(k / 4) - dy, (k % 4) - dx];
+              return v === (y < 0 || y > 3 || xx < 0 || xx > 3 ? 0 : base[i * 16 + y * 4 + xx]);
+            }),
+          );
+        assert.ok(fits, `seed ${seed} image ${i} is a whole-pixel shift`);
+      }
+    }
+    // randomCrop with padding: windows of the zero-padded image
+    const [, cr] = run(T.randomCrop([4, 4], 1), x, 2);
+    assert.ok(cr.every((v) => v === 0 || base.includes(v)));
     // flip with p=1 mirrors exactly
     const [, f] = run(T.randomFlip({ p: 1 }), x, 0);
     assert.deepEqual(f.slice(0, 4), [3, 2, 1, 0]);

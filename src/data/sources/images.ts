@@ -54,11 +54,18 @@ export function toImageDataset(
   const n = indices.length;
   const x = new Float32Array(n * per);
   const y = new Int32Array(n);
-  for (let k = 0; k < n; k++) {
-    const i = indices[k];
-    toFloat(raw.images.subarray(i * per, (i + 1) * per), x, k * per);
-    y[k] = raw.labels[i];
-  }
+  let identity = n === raw.size;
+  for (let k = 0; identity && k < n; k++) identity = indices[k] === k;
+  if (identity) {
+    // the whole set in order: one pass
+    toFloat(raw.images, x);
+    y.set(raw.labels);
+  } else
+    for (let k = 0; k < n; k++) {
+      const i = indices[k];
+      toFloat(raw.images.subarray(i * per, (i + 1) * per), x, k * per);
+      y[k] = raw.labels[i];
+    }
   return {
     name: meta.name,
     size: n,

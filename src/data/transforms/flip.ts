@@ -1,8 +1,9 @@
 /** randomFlip: mirrors each image left-right (and/or up-down) with probability p, in training. */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import type { Random } from "../../util/random.js";
 import type { Transform } from "../types.js";
 import { checkNumber, imageShape } from "./common.js";
+import { mapImages } from "./pixels.js";
 
 export interface FlipArgs {
   /** Mirror left-right. Defaults to true. */
@@ -21,24 +22,33 @@ export function randomFlip(args: FlipArgs = {}): Transform {
     (n) => n >= 0 && n <= 1,
     "a probability in [0, 1]",
   );
-  const axes = [...((args.horizontal ?? true) ? [2] : []), ...(args.vertical ? [1] : [])];
+  const horizontal = args.horizontal ?? true;
+  const vertical = args.vertical ?? false;
   return {
     name: "randomFlip",
     outputShape(shape) {
       imageShape("randomFlip", shape);
       return [...shape];
     },
-    apply(x, random: Random, training) {
-      if (!training) return x;
-      const n = x.shape[0]!;
-      let out = tf.cast(x, "float32");
-      for (const axis of axes) {
-        const m = new Float32Array(n);
-        for (let i = 0; i < n; i++) m[i] = random.next() < prob ? 1 : 0;
-        const mt = tf.tensor4d(m, [n, 1, 1, 1]);
-        out = tf.add(tf.mul(mt, tf.reverse(out, axis)), tf.mul(tf.sub(1, mt), out));
-      }
-      return out;
+    apply(x: tf.Tensor, random: Random, training: boolean) {
+      if (!training || (!horizontal && !vertical)) return x;
+      return mapImages(x, { h: x.shape[1]!, w: x.shape[2]! }, (src, dst) => {
+        const { h, w, c, data } = src;
+        for (let i = 0; i < src.n; i++) {
+          const fx = horizontal && random.next() < prob;
+          const fy = vertical && random.next() < prob;
+          const base = i * h * w * c;
+          for (let y = 0; y < h; y++) {
+            const sy = fy ? h - 1 - y : y;
+            for (let x = 0; x < w; x++) {
+              const sx = fx ? w - 1 - x : x;
+              const s = base + (sy * w + sx) * c;
+              const d = base + (y * w + x) * c;
+              for (let k = 0; k < c; k++) dst.data[d + k] = data[s + k];
+            }
+          }
+        }
+      });
     },
   };
 }

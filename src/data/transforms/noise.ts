@@ -12,12 +12,22 @@ export function gaussianNoise(std: number, clip?: readonly [number, number]): Tr
   return {
     name: "gaussianNoise",
     outputShape: (shape) => [...shape],
-    apply(x, random: Random, training) {
+    apply(x: tf.Tensor, random: Random, training: boolean) {
       if (!training || s === 0) return x;
-      const noise = new Float32Array(x.size);
-      for (let i = 0; i < noise.length; i++) noise[i] = random.normal() * s;
-      const y = tf.add(tf.cast(x, "float32"), tf.tensor(noise, x.shape, "float32"));
-      return clip ? tf.clipByValue(y, clip[0], clip[1]) : y;
+      const src = x.dataSync();
+      const out = new Float32Array(src.length);
+      const [lo, hi] = clip ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+      for (let i = 0; i < out.length; i += 2) {
+        // Box-Muller: two normals from two uniforms
+        let u = random.next();
+        while (u === 0) u = random.next();
+        const r = Math.sqrt(-2 * Math.log(u)) * s;
+        const t = 2 * Math.PI * random.next();
+        out[i] = Math.min(hi, Math.max(lo, src[i] + r * Math.cos(t)));
+        if (i + 1 < out.length)
+          out[i + 1] = Math.min(hi, Math.max(lo, src[i + 1] + r * Math.sin(t)));
+      }
+      return tf.tensor(out, x.shape, "float32");
     },
   };
 }

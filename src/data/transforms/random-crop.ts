@@ -1,12 +1,13 @@
 /**
- * randomCrop: pads by `padding` then takes a random [height, width] window per sample
+ * randomCrop: pads by `padding` (zeros) then takes a random [height, width] window per sample
  * (the CIFAR recipe); outside training it takes the centre window, so shapes always agree.
  */
-import * as tf from "@tensorflow/tfjs";
+import type * as tf from "@tensorflow/tfjs";
 import { ConfigError, show } from "../../errors.js";
 import type { Random } from "../../util/random.js";
 import type { Transform } from "../types.js";
 import { checkNumber, checkSize, imageShape } from "./common.js";
+import { copyShifted, mapImages } from "./pixels.js";
 
 export function randomCrop(size: readonly [number, number], padding = 0): Transform {
   const [ch, cw] = checkSize("randomCrop", "size", size);
@@ -32,30 +33,17 @@ export function randomCrop(size: readonly [number, number], padding = 0): Transf
         );
       return [ch, cw, c];
     },
-    apply(x, random: Random, training) {
-      const padded =
-        p > 0
-          ? tf.pad(x, [
-              [0, 0],
-              [p, p],
-              [p, p],
-              [0, 0],
-            ])
-          : x;
-      const [n, H, W, c] = padded.shape as number[];
-      if (!training)
-        return tf.slice(
-          padded,
-          [0, Math.floor((H - ch) / 2), Math.floor((W - cw) / 2), 0],
-          [-1, ch, cw, -1],
-        );
-      const crops: tf.Tensor[] = [];
-      for (let i = 0; i < n; i++) {
-        const oy = random.int(H - ch + 1);
-        const ox = random.int(W - cw + 1);
-        crops.push(tf.slice(padded, [i, oy, ox, 0], [1, ch, cw, c]));
-      }
-      return tf.concat(crops, 0);
+    apply(x: tf.Tensor, random: Random, training: boolean) {
+      const H = x.shape[1]! + 2 * p;
+      const W = x.shape[2]! + 2 * p;
+      return mapImages(x, { h: ch, w: cw }, (src, dst) => {
+        for (let i = 0; i < src.n; i++) {
+          // window origin in padded coordinates
+          const oy = training ? random.int(H - ch + 1) : Math.floor((H - ch) / 2);
+          const ox = training ? random.int(W - cw + 1) : Math.floor((W - cw) / 2);
+          copyShifted(src, dst, i, oy - p, ox - p, 0);
+        }
+      });
     },
   };
 }

@@ -156,3 +156,57 @@ test("withTransforms: the loader applies them, augmenting only training batches"
   disposeStep(s2);
   assert.equal(tf.memory().numTensors, before);
 });
+
+const augmentedBy: Record<string, number[][]> = {};
+for (const backend of ["cpu", "wasm"]) {
+  test(`[${backend}] loader augmentation is seeded, resumable and leak-free`, async () => {
+    await tf.setBackend(backend);
+    const base = fromArrays({
+      x: new Float32Array(20 * 16).map((_, i) => (i * 7) % 16),
+      y: Array.from({ length: 20 }, (_, i) => i % 2),
+      inputShape: [4, 4, 1],
+    });
+    const d = withTransforms(
+      base,
+      T.randomShift(1),
+      T.randomFlip(),
+      T.cutout(2),
+      T.gaussianNoise(0.05),
+    );
+    const opts = { batchSize: 3, seed: 4 };
+    const read = (l: MultiTaskLoader<"d">, e: number) =>
+      [...l.epoch(e)].map((s) => {
+        const v = Array.from(s.d!.x.dataSync());
+        disposeStep(s);
+        return v;
+      });
+    const before = tf.memory().numTensors;
+    const full = new MultiTaskLoader({ d }, opts);
+    const want = [...read(full, 0), ...read(full, 1)];
+    const again = new MultiTaskLoader({ d }, opts);
+    assert.deepEqual(
+      [...read(again, 0), ...read(again, 1)],
+      want,
+      "same seed, same augmented batches",
+    );
+    const a = new MultiTaskLoader({ d }, opts);
+    const got: number[][] = [];
+    for (const s of a.epoch(0)) {
+      got.push(Array.from(s.d!.x.dataSync()));
+      disposeStep(s);
+      if (got.length === 4) break;
+    }
+    const b = new MultiTaskLoader({ d }, opts);
+    b.setState(a.getState());
+    got.push(...read(b, 0), ...read(b, 1));
+    assert.deepEqual(got, want, "a resumed loader augments exactly as an uninterrupted one");
+    assert.equal(tf.memory().numTensors, before);
+    augmentedBy[backend] = want;
+    if (augmentedBy.cpu && augmentedBy.wasm)
+      assert.deepEqual(
+        augmentedBy.wasm,
+        augmentedBy.cpu,
+        "augmentation is identical on cpu and wasm",
+      );
+  });
+}

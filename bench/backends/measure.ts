@@ -4,8 +4,8 @@
  * Prints one line `RESULT <MeasureResult JSON>`.
  */
 import * as tf from "@tensorflow/tfjs";
+import { enableWasmThreadsInNode } from "../../src/backend/wasm/threads_node.js";
 import { type BenchModel, lenetTwoHead, mlp, trainStep } from "./models.js";
-import { enableWasmThreadsInNode } from "./wasm_threads_node.js";
 
 export interface MeasureConfig {
   backend: "cpu" | "wasm" | "tensorflow" | "wasm-matmul";
@@ -49,12 +49,16 @@ async function setUp(config: MeasureConfig): Promise<string> {
   // "wasm" and "wasm-matmul" (the sgemm probe) both run on wasm.
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
   const threads = config.threads ?? 1;
+  let threadsReady = () => {};
   if (threads > 1) {
     tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", true);
-    if (process.env.POLYTASK_BENCH_NO_THREAD_SHIM === undefined) enableWasmThreadsInNode();
+    if (process.env.POLYTASK_BENCH_NO_THREAD_SHIM === undefined) {
+      threadsReady = enableWasmThreadsInNode();
+    }
   }
   wasm.setThreadsCount(threads);
   if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') failed");
+  threadsReady();
   const { registerWasmTrainingKernels } = await import("../../src/backend/wasm/index.js");
   const patched = registerWasmTrainingKernels();
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");

@@ -15,6 +15,8 @@ import { sum } from "./sum.js";
 import { unsortedSegmentSum } from "./unsorted_segment_sum.js";
 import { type WasmKernelFunc, saveOriginal } from "./wasm_backend.js";
 
+export { enableWasmThreadsInNode } from "./threads_node.js";
+
 /** Our kernels by tfjs kernel name. */
 const KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   ["Conv2DBackpropFilter", conv2DBackpropFilter],

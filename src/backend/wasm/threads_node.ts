@@ -2,8 +2,10 @@
  * Lets tfjs-backend-wasm's threaded build start in Node. The package hands Emscripten its pthread
  * worker and main script as Blob URLs, which Node's Worker cannot load ("must be an absolute path");
  * this records the text of Blobs made while the backend initialises and turns their object URLs
- * into temporary files; the main script Blob posted to each worker is swapped for its file path. Call before tf.setBackend("wasm"), together with forcing
- * WASM_HAS_MULTITHREAD_SUPPORT. Returns a function that restores the globals and removes the files.
+ * into temporary files; the main script Blob posted to each worker is swapped for its file path.
+ * Call before tf.setBackend("wasm"), together with forcing WASM_HAS_MULTITHREAD_SUPPORT, and call the
+ * returned function once it has resolved: it restores the globals, removes the files and unrefs the
+ * pthread workers (otherwise they keep Node running after the program ends).
  *
  * The package's C++ also caps its thread pool at emscripten_num_logical_cores() / 2 (it assumes
  * two hyper-threads per core), read once when the module starts; in Node that is os.cpus().length,
@@ -59,8 +61,10 @@ export function enableWasmThreadsInNode(): () => void {
     const list = originalCpus();
     return [...list, ...list];
   };
+  const workers = new Set<Worker>();
   const originalPost = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (this: Worker, msg: unknown, transfer?: never) {
+    workers.add(this);
     const m = msg as { urlOrBlob?: unknown } | null;
     if (m !== null && typeof m === "object" && m.urlOrBlob instanceof OriginalBlob) {
       const file = fileFor(m.urlOrBlob);
@@ -69,6 +73,8 @@ export function enableWasmThreadsInNode(): () => void {
     return originalPost.call(this, msg, transfer);
   };
   return () => {
+    // Idle pthread workers must not keep the process alive once the program is done.
+    for (const worker of workers) worker.unref();
     globalThis.Blob = OriginalBlob;
     URL.createObjectURL = originalCreate;
     Worker.prototype.postMessage = originalPost;

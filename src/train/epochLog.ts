@@ -47,6 +47,8 @@ export function epochLog(a: {
   val?: Readonly<Record<string, Dataset | undefined>>;
   metricsFor: (t: string) => readonly string[];
   evalBatchSize?: number;
+  /** Further entries (analysis means). */
+  extra?: Readonly<Record<string, number>>;
 }): EpochLog {
   const log: Record<string, number> = {
     epoch: a.epoch,
@@ -70,5 +72,6 @@ export function epochLog(a: {
       for (const [k, v] of Object.entries(r)) log[`val/${t}/${k}`] = v;
     for (const [k, v] of Object.entries(meanOverTasks(res))) log[`val/mean/${k}`] = v;
   }
+  Object.assign(log, a.extra ?? {});
   return log as EpochLog;
 }

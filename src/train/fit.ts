@@ -1,45 +1,31 @@
 /**
  * The training loop. Per step: the loader's Step -> per-task losses (masked labels skipped) ->
  * the weighting strategy, per its `needs` (step.ts) -> regularisation -> clipping -> the
- * optimizer. Emits events to listeners, yields to the event loop between steps, and stops at a
- * step boundary on an AbortSignal, SIGINT, a kernel interrupt, early stopping or a NaN loss,
- * always leaving a consistent model in the returned `Run`.
+ * optimizer (update.ts). Emits events to listeners, yields to the event loop between steps,
+ * and stops at a step boundary on an AbortSignal, SIGINT, a kernel interrupt, early stopping
+ * or a NaN loss, always leaving a consistent model in the returned `Run`.
  */
 import * as tf from "@tensorflow/tfjs";
 import { backendInfo } from "../backend/select.js";
 import { MultiTaskLoader, disposeStep } from "../data/loader.js";
-import { split } from "../data/ops.js";
-import { create as createSampler } from "../data/samplers/index.js";
-import type { Dataset, TaskSampler } from "../data/types.js";
+import type { Dataset } from "../data/types.js";
 import { ConfigError } from "../errors.js";
 import type { Model } from "../model/builder.js";
 import { Network } from "../model/network.js";
 import { Random } from "../util/random.js";
-import { checkTaskData } from "./checks.js";
-import { clipGradients } from "./clip.js";
+import { TrainingAnalysis } from "./analysis.js";
 import { EarlyStopping } from "./earlyStopping.js";
 import { EpochStats, epochLog } from "./epochLog.js";
 import type { EpochLog, TrainingListener } from "./events.js";
 import { StopController, yieldToEventLoop } from "./interrupt.js";
-import { resolveOptimizer } from "./optimizers/registry.js";
 import type { FitOptions } from "./options.js";
 import { Regularizer } from "./regularize.js";
 import { Run } from "./run.js";
 import { learningRate } from "./schedule.js";
-import type { RunConfig, TrainState } from "./state.js";
-import { computeStep } from "./step.js";
-import { resolveWeighting } from "./weighting/registry.js";
-
-function positiveInt(field: string, v: unknown, dflt: number): number {
-  const x = v ?? dflt;
-  if (!Number.isInteger(x) || (x as number) < 1)
-    throw new ConfigError(`Option "${field}" must be a positive integer, got ${String(v)}.`, {
-      field,
-      value: v,
-      expected: "an integer >= 1",
-    });
-  return x as number;
-}
+import { setupFit } from "./setup.js";
+import type { TrainState } from "./state.js";
+import { type StepResult, computeStep } from "./step.js";
+import { applyUpdate, observeAfterStep } from "./update.js";
 
 function backendLine(): string {
   try {
@@ -56,70 +42,27 @@ export async function fit<T extends string>(
   resume?: TrainState,
 ): Promise<Run<T>> {
   const def = model.def;
-  const tasks = checkTaskData(def, data as Record<string, Dataset | undefined>, "fit");
-  const epochs = positiveInt("epochs", opts.epochs, 1);
-  const batchSize = positiveInt("batchSize", opts.batchSize, 32);
-  const seed = opts.seed ?? 0;
-  let train: Record<string, Dataset> = {};
-  let val = opts.validationData as Record<string, Dataset | undefined> | undefined;
-  for (const t of tasks) train[t] = (data as Record<string, Dataset>)[t];
-  if (opts.validationSplit !== undefined) {
-    if (val)
-      throw new ConfigError("Give validationSplit or validationData, not both.", {
-        field: "validationSplit",
-      });
-    const parts = tasks.map(
-      (t) => [t, split(train[t], opts.validationSplit as number, seed)] as const,
-    );
-    train = Object.fromEntries(parts.map(([t, p]) => [t, p.train]));
-    val = Object.fromEntries(parts.map(([t, p]) => [t, p.val]));
-  }
-  if (val) checkTaskData(def, val, "validationData");
-  const strategy = resolveWeighting(opts.weighting);
-  const sampler: TaskSampler | undefined =
-    typeof opts.sampler === "string" ? createSampler(opts.sampler) : opts.sampler;
-  const optimizerSpec = resolveOptimizer(opts.optimizer, opts.lr);
-  const config: RunConfig = JSON.parse(
-    JSON.stringify({
-      epochs,
-      batchSize,
-      seed,
-      tasks,
-      sampler: { name: sampler?.name ?? "proportional", options: sampler?.options },
-      weighting: { name: strategy.name, config: strategy.config },
-      optimizer: { name: optimizerSpec.name, config: optimizerSpec.config },
-      schedule: opts.schedule,
-      clipNorm: opts.clipNorm,
-      clipValue: opts.clipValue,
-      regularize: opts.regularize,
-      validationSplit: opts.validationSplit,
-      earlyStopping: opts.earlyStopping,
-      metrics: opts.metrics,
-    }),
+  const s = setupFit(
+    def,
+    data as Record<string, Dataset | undefined>,
+    opts as FitOptions<string>,
+    resume,
   );
-  if (resume && resume.config.tasks.join("\0") !== tasks.join("\0"))
-    throw new ConfigError(
-      `The saved run trained tasks ${resume.config.tasks.join(", ")}; resume got ${tasks.join(", ")}.`,
-      {
-        field: "data",
-        value: tasks,
-        expected: resume.config.tasks.join(", "),
-      },
-    );
-
-  const loader = new MultiTaskLoader(train, {
-    batchSize,
-    sampler,
+  const { tasks, epochs, seed, strategy, config } = s;
+  const loader = new MultiTaskLoader(s.train, {
+    batchSize: s.batchSize,
+    sampler: s.sampler,
     seed,
     epochs,
     mode: strategy.needs === "losses" ? undefined : "all",
   });
   const net = await Network.build(def, seed);
   const instance = strategy.create(tasks, { seed });
-  const optimizer = optimizerSpec.create();
+  const optimizer = s.optimizer.create();
   const trainable = net.trainableParams();
   const stateParams = net.params.filter((p) => !p.trainable);
   const reg = new Regularizer(trainable, opts.regularize, resume?.theta0);
+  const analysis = new TrainingAnalysis(opts.analysis ?? {}, net, tasks);
   const master = new Random((seed ^ 0x5bd1e995) >>> 0);
   const random = master.fork();
   const weightingRandom = master.fork();
@@ -170,7 +113,7 @@ export async function fit<T extends string>(
     const started = performance.now();
     const elapsed = () => time0 + (performance.now() - started) / 1000;
     const totalSteps = epochs * loader.stepsPerEpoch;
-    const baseLr = optimizerSpec.lr;
+    const baseLr = s.optimizer.lr;
     const metricsFor = (t: string) => opts.metrics?.[t as T] ?? net.head(t).metrics;
     await emit("onTrainBegin", {
       tasks,
@@ -192,18 +135,21 @@ export async function fit<T extends string>(
         const before = random.getState();
         // batch-norm moving statistics change in the forward pass: keep them to undo a NaN step
         const stateBefore = stateParams.map((p) => tf.keep(p.variable.clone()));
-        const res = computeStep({
-          net,
-          tasks,
-          step: batch,
-          trainable,
-          instance,
-          needs: strategy.needs,
-          ctx,
-          random,
-          repDropout: opts.regularize?.dropout ?? 0,
-        });
+        let gradientCosine: number[][] | undefined;
+        let res: StepResult | undefined;
         try {
+          gradientCosine = analysis.sample(step, batch, lr);
+          res = computeStep({
+            net,
+            tasks,
+            step: batch,
+            trainable,
+            instance,
+            needs: strategy.needs,
+            ctx,
+            random,
+            repDropout: opts.regularize?.dropout ?? 0,
+          });
           const bad = Object.entries(res.losses).find(([, l]) => !Number.isFinite(l));
           if (bad) {
             random.setState(before);
@@ -213,36 +159,24 @@ export async function fit<T extends string>(
             broke = true;
             break;
           }
-          const vars = [...res.grads.keys()];
-          const byVar = new Map(trainable.map((p) => [p.variable, p]));
-          const grads = vars.map((v) => {
-            const p = byVar.get(v);
-            return p && reg.active
-              ? reg.add(p, res.grads.get(v) as tf.Tensor)
-              : (res.grads.get(v) as tf.Tensor).clone();
-          });
-          const clipped = clipGradients(grads, opts.clipNorm, opts.clipValue);
-          optimizer.apply(
-            vars.map((v) => byVar.get(v)?.name ?? `weighting/${instance.variables.indexOf(v)}`),
-            vars,
-            clipped,
+          applyUpdate({
+            res,
+            trainable,
+            instance,
+            reg,
+            optimizer,
             lr,
-          );
-          for (const g of new Set([...grads, ...clipped])) g.dispose();
+            clipNorm: opts.clipNorm,
+            clipValue: opts.clipValue,
+          });
           stats.addStep(res);
-          if (instance.observeLossesAfterStep) {
-            const after = tf.tidy(() =>
-              Float32Array.from(tasks, (t) => {
-                const b = batch[t as T];
-                return b ? computeEvalLoss(net, t, b) : 0;
-              }),
-            );
-            instance.observeLossesAfterStep(after, ctx);
-          }
+          observeAfterStep(net, tasks, batch, instance, ctx);
         } finally {
           for (const t of stateBefore) t.dispose();
-          for (const g of res.grads.values()) g.dispose();
-          for (const o of Object.values(res.outputs)) o.pred.dispose();
+          if (res) {
+            for (const g of res.grads.values()) g.dispose();
+            for (const o of Object.values(res.outputs)) o.pred.dispose();
+          }
           disposeStep(batch);
         }
         step++;
@@ -251,8 +185,9 @@ export async function fit<T extends string>(
           epoch,
           stepInEpoch,
           stepsPerEpoch: loader.stepsPerEpoch,
-          losses: res.losses,
-          weights: res.weights,
+          losses: (res as StepResult).losses,
+          weights: (res as StepResult).weights,
+          ...(gradientCosine ? { gradientCosine } : {}),
         });
         stepInEpoch++;
         await yieldToEventLoop();
@@ -272,9 +207,10 @@ export async function fit<T extends string>(
         lr,
         time: elapsed(),
         stats,
-        val,
+        val: s.val,
         metricsFor,
         evalBatchSize: opts.evalBatchSize,
+        extra: analysis.flush(),
       });
       history.push(log);
       epochLosses.push(tasks.map((t) => log[`loss/${t}`] ?? Number.NaN));
@@ -320,12 +256,4 @@ export async function fit<T extends string>(
     instance.dispose();
     net.dispose();
   }
-}
-
-function computeEvalLoss(net: Network, t: string, b: import("../data/types.js").Batch): number {
-  const head = net.head(t);
-  const out = net.forward(t, b.x, { training: false });
-  const l = head.loss(out, b.y);
-  const m = b.mask ?? tf.onesLike(l);
-  return tf.div(tf.sum(tf.mul(l, m)), tf.maximum(tf.sum(m), 1)).dataSync()[0];
 }

@@ -1,5 +1,6 @@
 /** Options of `Model.fit`. Every field documents its default. */
 import type { Dataset, TaskSampler } from "../data/types.js";
+import type { AnalysisOptions } from "./analysis.js";
 import type { TrainingListener } from "./events.js";
 import type { Optimizer } from "./optimizers/types.js";
 import type { Schedule } from "./schedule.js";
@@ -72,4 +73,6 @@ export interface FitOptions<T extends string = string> {
   evalBatchSize?: number;
   /** Print one line per epoch. Defaults to `false`. */
   verbose?: boolean;
+  /** Gradient-conflict / task-affinity sampling during training. Defaults to off. */
+  analysis?: AnalysisOptions;
 }

@@ -25,6 +25,7 @@ export interface RunConfig {
   validationSplit?: number;
   earlyStopping?: Record<string, unknown>;
   metrics?: Record<string, readonly string[]>;
+  analysis?: Record<string, unknown>;
 }
 
 export interface TrainState {

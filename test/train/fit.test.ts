@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { fromArrays } from "../../src/data/from-arrays.js";
+import { proportional } from "../../src/data/samplers/proportional.js";
 import { mlp } from "../../src/model/backbones/mlp.js";
 import { model } from "../../src/model/builder.js";
 import { classifier } from "../../src/model/heads/classifier.js";
@@ -285,6 +286,34 @@ describe("training loop", () => {
       Math.min(...counts.slice(10)),
       "flat during training",
     );
+    assert.equal(tf.memory().numTensors, n0);
+  });
+});
+
+describe("training-time analysis", () => {
+  before(useCpu);
+  it("samples gradient cosine (step events, epoch logs) and task affinity", async () => {
+    const { cls, reg } = toyTasks(48);
+    const n0 = tf.memory().numTensors;
+    const cos: (readonly (readonly number[])[])[] = [];
+    const run = await base.fit(
+      { cls, reg },
+      {
+        epochs: 2,
+        batchSize: 16,
+        sampler: proportional({ mode: "all" }),
+        analysis: { every: 2, affinity: true },
+        listeners: [{ onStep: (e) => void (e.gradientCosine && cos.push(e.gradientCosine)) }],
+      },
+    );
+    assert.ok(cos.length >= 2);
+    const h = run.history[1];
+    for (const k of ["cosine/cls/reg", "affinity/cls/reg"]) assert.ok(k in h, `${k} logged`);
+    assert.ok(
+      Math.abs(h["cosine/cls/cls"] - 1) < 1e-5,
+      "a task's gradient has cosine 1 with itself",
+    );
+    assert.ok(h["cosine/cls/reg"] >= -1 && h["cosine/cls/reg"] <= 1);
     assert.equal(tf.memory().numTensors, n0);
   });
 });

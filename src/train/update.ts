@@ -1,0 +1,56 @@
+/** Applies a step's gradients: regularisation, clipping, the optimizer; then post-step hooks. */
+import * as tf from "@tensorflow/tfjs";
+import type { Step } from "../data/types.js";
+import type { Network } from "../model/network.js";
+import type { Param } from "../model/params.js";
+import { clipGradients } from "./clip.js";
+import type { OptimizerInstance } from "./optimizers/types.js";
+import type { Regularizer } from "./regularize.js";
+import type { StepResult } from "./step.js";
+import { taskLoss } from "./step.js";
+import type { WeightingContext, WeightingInstance } from "./weighting/types.js";
+
+export function applyUpdate(a: {
+  res: StepResult;
+  trainable: readonly Param[];
+  instance: WeightingInstance;
+  reg: Regularizer;
+  optimizer: OptimizerInstance;
+  lr: number;
+  clipNorm?: number;
+  clipValue?: number;
+}): void {
+  const vars = [...a.res.grads.keys()];
+  const byVar = new Map(a.trainable.map((p) => [p.variable, p]));
+  const grads = vars.map((v) => {
+    const p = byVar.get(v);
+    const g = a.res.grads.get(v) as tf.Tensor;
+    return p && a.reg.active ? a.reg.add(p, g) : g.clone();
+  });
+  const clipped = clipGradients(grads, a.clipNorm, a.clipValue);
+  // strategy variables get stable slot names (their tf names differ between processes)
+  const names = vars.map(
+    (v) => byVar.get(v)?.name ?? `weighting/${a.instance.variables.indexOf(v)}`,
+  );
+  a.optimizer.apply(names, vars, clipped, a.lr);
+  for (const g of new Set([...grads, ...clipped])) g.dispose();
+}
+
+/** For strategies such as FAMO: each task's loss on the step's batch after the update. */
+export function observeAfterStep(
+  net: Network,
+  tasks: readonly string[],
+  step: Step,
+  instance: WeightingInstance,
+  ctx: WeightingContext,
+): void {
+  if (!instance.observeLossesAfterStep) return;
+  const after = tf.tidy(() =>
+    Float32Array.from(tasks, (t) => {
+      const b = step[t];
+      if (!b) return 0;
+      return taskLoss(net.head(t), net.forward(t, b.x, { training: false }), b).dataSync()[0];
+    }),
+  );
+  instance.observeLossesAfterStep(after, ctx);
+}

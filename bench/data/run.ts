@@ -123,7 +123,8 @@ process's user + system CPU time, which a busy machine inflates much less than w
 ${rows.map((r) => `| ${r.what} | ${r.value} | ${r.note ?? ""} |`).join("\n")}
 
 Targets: MNIST 60k load < 1 s. The loader must not be the bottleneck: its time per step should
-be a small share of a training step.
+be a small share of a training step. Rates are wall-clock and, on this shared machine, varied
+by up to 3x between runs; the CPU times of the loads are the steadier figures.
 `;
 writeFileSync(join(here, "REPORT.md"), report);
 process.stdout.write(report);

@@ -3,6 +3,7 @@ import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { forceConv2DBackpropInputPath } from "../../src/backend/wasm/conv2d_backprop_input.js";
 import { WASM_TRAINING_KERNELS } from "../../src/backend/wasm/index.js";
+import { BackendError } from "../../src/errors.js";
 import { assertClose, initWasm, onBoth, randomTensor, runKernel } from "./wasm-harness.js";
 
 type Pad = "same" | "valid" | number[][];
@@ -279,4 +280,33 @@ describe("wasm training kernels vs cpu", () => {
       assertClose(r, `conv forward ${label(c)}`);
     });
   }
+
+  it("a channels-first convolution gradient fails with a typed error naming the field", async () => {
+    await tf.setBackend("wasm");
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      assert.throws(
+        () =>
+          runKernel(
+            "Conv2DBackpropFilter",
+            { x: tf.ones([1, 2, 5, 5]), dy: tf.ones([1, 3, 3, 3]) },
+            { strides: 1, pad: "valid", dataFormat: "NCHW", filterShape: [3, 3, 2, 3] },
+          ),
+        (e: unknown) =>
+          e instanceof BackendError && /dataFormat "NHWC" only, got "NCHW"/.test(e.message),
+      );
+    });
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  it("Conv2DBackpropFilter of an empty batch is zero", async () => {
+    const r = await onBoth(() =>
+      runKernel(
+        "Conv2DBackpropFilter",
+        { x: tf.zeros([0, 5, 5, 2]), dy: tf.zeros([0, 3, 3, 4]) },
+        { strides: 1, pad: "valid", dataFormat: "NHWC", filterShape: [3, 3, 2, 4] },
+      ),
+    );
+    assertClose(r, "empty batch", 0);
+  });
 });

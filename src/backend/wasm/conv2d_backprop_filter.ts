@@ -12,6 +12,7 @@ import {
   f32,
   release,
   transpose,
+  zeros,
 } from "./wasm_backend.js";
 
 export function conv2DBackpropFilter(args: {
@@ -35,6 +36,8 @@ export function conv2DBackpropFilter(args: {
   const bottom = Math.max(0, fh + (ho - 1) * sh - h - top);
   const right = Math.max(0, fw + (wo - 1) * sw - w - left);
 
+  if (n === 0) return zeros(backend, [fh, fw, ci, co]);
+
   const xT = transpose(backend, x, [3, 1, 2, 0]); // [ci, h, w, n]
   const dyT = transpose(backend, dy, [1, 2, 0, 3]); // [ho, wo, n, co]
   const full = conv2d(backend, xT, dyT, [1, 1], [sh, sw], { top, bottom, left, right });
@@ -43,7 +46,6 @@ export function conv2DBackpropFilter(args: {
   // full: [ci, oh, ow, co] with oh >= fh, ow >= fw -> dW: [fh, fw, ci, co].
   const oh = full.shape[1] as number;
   const ow = full.shape[2] as number;
-  if (n === 0) throw new Error("Conv2DBackpropFilter: empty batch");
   const dw = backend.makeOutput([fh, fw, ci, co], "float32");
   const src = f32(backend, full);
   const dst = f32(backend, dw);

@@ -1,5 +1,6 @@
-/** Shared pieces of the convolution-gradient kernels: attrs -> geometry, and one padded Conv2D. */
 import * as tf from "@tensorflow/tfjs";
+/** Shared pieces of the convolution-gradient kernels: attrs -> geometry, and one padded Conv2D. */
+import { BackendError } from "../../errors.js";
 import { type Attrs, type WasmBackend, runOriginal } from "./wasm_backend.js";
 
 /** [top, bottom, left, right] padding of a 2-D convolution. */
@@ -19,7 +20,10 @@ export function convInfo(
 ): tf.backend_util.Conv2DInfo {
   const format = (attrs.dataFormat as string | undefined) ?? "NHWC";
   if (format !== "NHWC" && format !== "channelsLast") {
-    throw new Error(`wasm convolution gradients support dataFormat NHWC only, got ${format}`);
+    throw new BackendError(
+      `The wasm backend's convolution kernels support dataFormat "NHWC" only, got ${JSON.stringify(format)}.`,
+      { field: "dataFormat", value: format, expected: "NHWC" },
+    );
   }
   return tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],

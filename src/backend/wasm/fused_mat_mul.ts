@@ -1,9 +1,10 @@
+import type * as tf from "@tensorflow/tfjs";
 /**
  * _FusedMatMul for wasm: transposes go through explicit transposes (XNNPACK path), and a bias that
  * is not one value per output column (e.g. shape [1], which the package's XNNPACK path reads out of
  * bounds: wrong values) is expanded, or added after the product, before the activation.
  */
-import type * as tf from "@tensorflow/tfjs";
+import { BackendError } from "../../errors.js";
 import { batchMatMul } from "./batch_mat_mul.js";
 import {
   type Attrs,
@@ -52,11 +53,20 @@ function activate(
       y = runKernel(backend, "LeakyRelu", { x }, { alpha: leakyreluAlpha });
       break;
     case "prelu":
-      if (prelu === undefined) throw new Error("_FusedMatMul: prelu needs preluActivationWeights");
+      if (prelu === undefined) {
+        throw new BackendError("_FusedMatMul: activation prelu needs preluActivationWeights.", {
+          field: "preluActivationWeights",
+          expected: "a tensor",
+        });
+      }
       y = runKernel(backend, "Prelu", { x, alpha: prelu });
       break;
     default:
-      throw new Error(`_FusedMatMul: activation ${activation} is not supported on wasm`);
+      throw new BackendError(`_FusedMatMul: activation ${activation} is not supported on wasm.`, {
+        field: "activation",
+        value: activation,
+        expected: "linear, relu, relu6, elu, sigmoid, leakyrelu or prelu",
+      });
   }
   release(backend, x);
   return y;
@@ -90,7 +100,12 @@ export function fusedMatMul(args: {
     bias,
     preluActivationWeights: prelu,
   } = args.inputs as Record<string, tf.TensorInfo | undefined>;
-  if (a === undefined || b === undefined) throw new Error("_FusedMatMul needs a and b");
+  if (a === undefined || b === undefined) {
+    throw new BackendError("_FusedMatMul needs inputs a and b.", {
+      field: "inputs",
+      expected: "a and b",
+    });
+  }
   const attrs = args.attrs ?? {};
   const transposeA = Boolean(attrs.transposeA);
   const transposeB = Boolean(attrs.transposeB);

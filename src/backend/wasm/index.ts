@@ -1,8 +1,9 @@
+import * as tf from "@tensorflow/tfjs";
 /**
  * Training kernels for tfjs's `wasm` backend: registers fast (or missing) gradient kernels on the
  * already-initialised "wasm" backend and returns the names it patched.
  */
-import * as tf from "@tensorflow/tfjs";
+import { BackendError } from "../../errors.js";
 import { batchMatMul } from "./batch_mat_mul.js";
 import { conv2DBackpropFilter } from "./conv2d_backprop_filter.js";
 import { conv2DBackpropInput } from "./conv2d_backprop_input.js";
@@ -42,8 +43,9 @@ export const WASM_TRAINING_KERNELS: readonly string[] = KERNELS.map(([name]) => 
  */
 export function registerWasmTrainingKernels(): string[] {
   if (tf.findBackendFactory("wasm") == null && tf.findBackend("wasm") == null) {
-    throw new Error(
-      'registerWasmTrainingKernels: the "wasm" backend is not registered (import "@tensorflow/tfjs-backend-wasm")',
+    throw new BackendError(
+      'The "wasm" backend is not registered, so its training kernels cannot be: import "@tensorflow/tfjs-backend-wasm" first.',
+      { field: "backend", value: "wasm", expected: "a registered wasm backend" },
     );
   }
   // Save every original first: our kernels call the package's Conv2D, Transpose, BatchMatMul...

@@ -1,8 +1,9 @@
+import type * as tf from "@tensorflow/tfjs";
 /**
  * UnsortedSegmentSum for wasm (the gradient of gather, i.e. of embeddings): an exact scatter-add
  * straight on the wasm heap. Ids outside [0, numSegments) are dropped, as in TensorFlow.
  */
-import type * as tf from "@tensorflow/tfjs";
+import { BackendError } from "../../errors.js";
 import { type Attrs, type Inputs, type WasmBackend, sizeOf } from "./wasm_backend.js";
 
 export function unsortedSegmentSum(args: {
@@ -18,8 +19,9 @@ export function unsortedSegmentSum(args: {
   const innerShape = x.shape.slice(segmentIds.shape.length);
   const inner = sizeOf(innerShape);
   if (rows * inner !== sizeOf(x.shape)) {
-    throw new Error(
-      `UnsortedSegmentSum: segmentIds shape [${segmentIds.shape}] is not a prefix of x shape [${x.shape}]`,
+    throw new BackendError(
+      `UnsortedSegmentSum: segmentIds shape [${segmentIds.shape}] is not a prefix of x shape [${x.shape}].`,
+      { field: "segmentIds", value: segmentIds.shape, expected: `a prefix of [${x.shape}]` },
     );
   }
   const out = backend.makeOutput([numSegments, ...innerShape], x.dtype);

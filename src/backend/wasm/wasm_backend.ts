@@ -1,8 +1,9 @@
+import * as tf from "@tensorflow/tfjs";
 /**
  * The small slice of tfjs-backend-wasm's `BackendWasm` that our kernels use, and helpers to run
  * other wasm kernels from inside a kernel (the way tfjs's own composite kernels do).
  */
-import * as tf from "@tensorflow/tfjs";
+import { BackendError } from "../../errors.js";
 
 export type Shape = number[];
 export type HeapArray = Float32Array | Int32Array | Uint8Array;
@@ -34,6 +35,13 @@ export function saveOriginal(name: string): void {
   if (config !== undefined) originals.set(name, config.kernelFunc as unknown as WasmKernelFunc);
 }
 
+const notRegistered = (name: string): BackendError =>
+  new BackendError(`The wasm kernel ${name} is not registered.`, {
+    field: "kernel",
+    value: name,
+    expected: "a kernel of @tensorflow/tfjs-backend-wasm 4.22",
+  });
+
 /** Runs the package's own kernel `name` (the saved original when we replaced it). */
 export function runOriginal(
   backend: WasmBackend,
@@ -44,7 +52,7 @@ export function runOriginal(
   const fn =
     originals.get(name) ??
     (tf.getKernel(name, "wasm")?.kernelFunc as unknown as WasmKernelFunc | undefined);
-  if (fn === undefined) throw new Error(`wasm kernel ${name} is not registered`);
+  if (fn === undefined) throw notRegistered(name);
   const out = fn({ inputs, backend, attrs });
   return Array.isArray(out) ? (out[0] as tf.TensorInfo) : out;
 }
@@ -57,7 +65,7 @@ export function runKernel(
   attrs: Attrs = {},
 ): tf.TensorInfo {
   const config = tf.getKernel(name, "wasm");
-  if (config === undefined) throw new Error(`wasm kernel ${name} is not registered`);
+  if (config === undefined) throw notRegistered(name);
   const out = (config.kernelFunc as unknown as WasmKernelFunc)({ inputs, backend, attrs });
   return Array.isArray(out) ? (out[0] as tf.TensorInfo) : out;
 }
@@ -70,7 +78,13 @@ export function release(backend: WasmBackend, ...infos: tf.TensorInfo[]): void {
 /** A float32 view of a tensor's bytes on the wasm heap (re-take it after any allocation). */
 export function f32(backend: WasmBackend, info: tf.TensorInfo): Float32Array {
   const view = backend.typedArrayFromHeap(info);
-  if (!(view instanceof Float32Array)) throw new Error(`expected float32, got ${info.dtype}`);
+  if (!(view instanceof Float32Array)) {
+    throw new BackendError(`A wasm training kernel expected a float32 tensor, got ${info.dtype}.`, {
+      field: "dtype",
+      value: info.dtype,
+      expected: "float32",
+    });
+  }
   return view;
 }
 

@@ -199,6 +199,16 @@ export class Model<T extends string = never> {
     return fit<T>(this, data as FitData<T>, opts);
   }
 
+  /** Predictions of task `task`'s head on `data` (probabilities or values, [n, units]). */
+  async predict(
+    task: T,
+    data: Dataset,
+    batchSize?: number,
+  ): Promise<import("../eval/predict.js").Predictions> {
+    const { predictModel } = await import("../eval/predict.js");
+    return predictModel<T>(this, task, data, batchSize);
+  }
+
   /** Per-task metrics of this model's weights on `data` (see `Run.evaluate`). */
   async evaluate<D extends FitData<T>>(
     data: OnlyTasks<T, D>,

@@ -83,6 +83,10 @@ describe("metrics", () => {
     assert.ok(ev.tasks.reg && "rmse" in ev.tasks.reg && "r2" in ev.tasks.reg);
     assert.ok("loss" in ev.mean);
     close(ev.deltaM as number, (100 * ((ev.tasks.cls?.accuracy as number) - 0.5)) / 0.5);
+    const pred = await run.model.predict("cls", cls);
+    assert.deepEqual(pred.shape, [48, 2]);
+    const hits = (pred.classes as Int32Array).filter((c, i) => c === cls.y[i]).length;
+    close(hits / 48, ev.tasks.cls?.accuracy as number);
     const table = run.table();
     assert.equal(table.shape[0], 2);
     const fig = run.plot();

@@ -1,0 +1,49 @@
+/** Predictions of one task head on a dataset, as a flat array (inference mode, in order). */
+import * as tf from "@tensorflow/tfjs";
+import { evalBatches } from "../data/batch.js";
+import type { Dataset } from "../data/types.js";
+import type { Model } from "../model/builder.js";
+import { Network } from "../model/network.js";
+import { checkTaskData } from "../train/checks.js";
+
+export interface Predictions {
+  /** [n, units] sample-major: class probabilities, sigmoid probabilities or values. */
+  readonly values: Float32Array;
+  readonly shape: readonly [number, number];
+  /** Arg-max class per sample (classifiers), else undefined. */
+  readonly classes?: Int32Array;
+}
+
+export async function predictModel<T extends string>(
+  model: Model<T>,
+  task: T,
+  data: Dataset,
+  batchSize = 256,
+): Promise<Predictions> {
+  checkTaskData(model.def, { [task]: data } as Record<string, Dataset>, "predict");
+  const net = await Network.build(model.def, 0);
+  try {
+    const head = net.head(task);
+    const values = new Float32Array(data.size * head.units);
+    let off = 0;
+    for (const b of evalBatches(data, batchSize)) {
+      const p = tf.tidy(() => head.predict(net.forward(task, b.x, { training: false })));
+      values.set(p.dataSync() as Float32Array, off);
+      off += p.size;
+      for (const t of [p, b.x, b.y, b.mask]) t?.dispose();
+    }
+    let classes: Int32Array | undefined;
+    if (head.labelKind === "class") {
+      classes = new Int32Array(data.size);
+      for (let i = 0; i < data.size; i++) {
+        let best = 0;
+        for (let c = 1; c < head.units; c++)
+          if (values[i * head.units + c] > values[i * head.units + best]) best = c;
+        classes[i] = best;
+      }
+    }
+    return { values, shape: [data.size, head.units], ...(classes ? { classes } : {}) };
+  } finally {
+    net.dispose();
+  }
+}

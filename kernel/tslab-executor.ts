@@ -23,6 +23,7 @@ import { CHECK, type CellRun, installCheck, instrumentAwaits, runCell } from "./
 import { checkComplete } from "./is-complete.js";
 import { PolytaskModule, aliasForTypeChecker, locatePolytask } from "./resolve.js";
 import { resultBundle } from "./result.js";
+import { expandShorthand } from "./shorthand.js";
 
 const require = createRequire(import.meta.url);
 const tslabRequire = createRequire(require.resolve("tslab/package.json"));
@@ -63,6 +64,7 @@ export class TslabExecutor implements CodeExecutor {
   private readonly graceMs: number;
   private readonly target: ListeningTarget;
   private warmed = false;
+  private started = false;
 
   constructor(opts: TslabExecutorOptions) {
     this.graceMs = opts.interruptGraceMs ?? 3000;
@@ -93,19 +95,30 @@ export class TslabExecutor implements CodeExecutor {
   warmUp(): void {
     if (this.warmed) return;
     this.warmed = true;
-    setTimeout(() => {
+    // Steps leave the event loop free in between for control messages; the polytask ones
+    // are skipped once a cell has started (they would only compete with it).
+    const steps = [
+      () => this.convs.node,
+      () => this.convs.node.convert("", 'import * as pt from "polytask";\npt;'),
+      () => void this.polytask.load().catch(() => {}),
+    ];
+    const next = () => {
+      const step = steps.shift();
+      if (!step || (this.started && steps.length < 2)) return;
       try {
-        this.convs.node.convert("", 'import * as pt from "polytask";\npt;');
+        step();
       } catch {
         // warm-up is best effort; the real cell reports problems
       }
-      this.polytask.load().catch(() => {});
-    }, 100).unref();
+      setTimeout(next, 20).unref();
+    };
+    setTimeout(next, 100).unref();
   }
 
   async execute(code: string): Promise<ExecuteOutcome> {
     const run: CellRun = { interrupted: false };
     this.run = run;
+    this.started = true;
     this.capture = { errors: [], diagnostics: [] };
     try {
       if (PolytaskModule.mentionedIn(code)) await this.polytask.load();
@@ -173,7 +186,7 @@ function lazyConverters(): ConverterSet {
         node = {
           ...base,
           convert(prevDecl: string, src: string) {
-            const r = base.convert(prevDecl, src);
+            const r = base.convert(prevDecl, expandShorthand(ts, src));
             if (r.output) r.output = instrumentAwaits(ts, r.output);
             return r;
           },

@@ -34,9 +34,9 @@ def test_interrupt_async_loop(kernel, mode):
     time.sleep(1.0)
     t0 = time.time()
     interrupt(km, mode)
-    reply = reply_for(kc, msg_id, timeout=15)["content"]
+    reply = reply_for(kc, msg_id, timeout=60)["content"]
     assert reply["status"] == "error" and reply["ename"] == "KernelInterrupt"
-    assert time.time() - t0 < 5
+    assert time.time() - t0 < 30  # generous: the test machine may be loaded
     var = f"(globalThis as any).{var}"
     first = int(value(kc, var))
     assert first > 0
@@ -49,7 +49,7 @@ def test_interrupt_sync_loop_with_signal(kernel):
     msg_id = kc.execute("(globalThis as any).spins = 0;\nwhile (true) { (globalThis as any).spins++; }")
     time.sleep(1.0)
     interrupt(km, "signal")
-    reply = reply_for(kc, msg_id, timeout=15)["content"]
+    reply = reply_for(kc, msg_id, timeout=60)["content"]
     assert reply["status"] == "error" and reply["ename"] == "KernelInterrupt", reply
     assert value(kc, "1 + 1") == "2"
 
@@ -73,7 +73,7 @@ def test_interrupt_fit_stops_at_step_boundary(kernel, mode):
     msg_id = kc.execute("const run = await net.fit({ a: data }, { epochs: 100000, batchSize: 8, seed: 1 });")
     time.sleep(3.0)
     interrupt(km, mode)
-    reply = reply_for(kc, msg_id, timeout=30)["content"]
+    reply = reply_for(kc, msg_id, timeout=90)["content"]
     # fit listens to the interrupt target: it stops cooperatively and returns its Run
     assert reply["status"] == "ok", reply
     assert value(kc, "run.reason") == "'interrupted'"

@@ -32,9 +32,9 @@ def test_shutdown_request_exits_the_process():
     km, kc = start_new_kernel(kernel_name=KERNEL, cwd=REPO)
     try:
         msg_id = kc.shutdown(restart=False)  # sent on the control channel
-        msg = kc.control_channel.get_msg(timeout=10)
+        msg = kc.control_channel.get_msg(timeout=30)
         while msg["parent_header"].get("msg_id") != msg_id:
-            msg = kc.control_channel.get_msg(timeout=10)
+            msg = kc.control_channel.get_msg(timeout=30)
         assert msg["header"]["msg_type"] == "shutdown_reply"
         assert msg["content"] == {"status": "ok", "restart": False}
         assert wait_until(lambda: not km.is_alive(), 10), "kernel still alive after shutdown_reply"

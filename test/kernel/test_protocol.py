@@ -131,3 +131,20 @@ def test_complete_and_inspect(kernel):
     code = "polytaskKernelValue"
     rep = kc.inspect(code, len(code), reply=True)["content"]
     assert rep["found"] and "alpha" in rep["data"]["text/plain"]
+
+
+def test_polytask_resolves_from_a_notebook_outside_the_project(tmp_path):
+    from conftest import KERNEL
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name=KERNEL, cwd=str(tmp_path))
+    try:
+        reply, out = run(kc, 'import * as pt from "polytask";\nconst m: typeof pt.model = pt.model;\ntypeof m', timeout=120)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        assert [m["data"]["text/plain"] for t, m in out if t == "execute_result"] == ["'function'"]
+        # the types come along: a misuse is a compile error
+        reply, _ = run(kc, "pt.model(42)")
+        assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "TypeScriptError"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)

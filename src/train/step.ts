@@ -57,7 +57,8 @@ function presentTasks(tasks: readonly string[], step: Step): string[] {
   return tasks.filter((t) => {
     const b = step[t];
     if (!b || b.size === 0) return false;
-    return !b.mask || b.mask.sum().dataSync()[0] > 0;
+    const mask = b.mask;
+    return !mask || tf.tidy(() => mask.sum().dataSync()[0]) > 0;
   });
 }
 

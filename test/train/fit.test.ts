@@ -101,10 +101,12 @@ describe("training loop", () => {
       mask,
       name: "partial",
     });
+    const n0 = tf.memory().numTensors;
     const run = await base.fit(
       { cls: partial, reg },
       { epochs: 2, batchSize: 16, validationData: { cls: partial } },
     );
+    assert.equal(tf.memory().numTensors, n0);
     assert.ok(Number.isFinite(run.history[1]["loss/cls"]));
     assert.ok(Number.isFinite(run.history[1]["val/cls/accuracy"]));
   });

@@ -151,7 +151,7 @@ export class Network {
     for (const p of this.params)
       m.set(p.name, {
         shape: [...p.variable.shape],
-        values: p.variable.dataSync() as Float32Array,
+        values: Float32Array.from(p.variable.dataSync()),
       });
     return m;
   }
@@ -166,7 +166,7 @@ export class Network {
           `Weight "${p.name}" has shape [${v.shape}] in the saved weights but [${p.variable.shape}] in the model: the checkpoint is of another architecture.`,
           { field: p.name, value: v.shape, expected: `[${p.variable.shape}]` },
         );
-      tf.tidy(() => p.variable.assign(tf.tensor(v.values, p.variable.shape)));
+      tf.tidy(() => p.variable.assign(tf.tensor(v.values.slice(), p.variable.shape)));
     }
   }
 

@@ -50,7 +50,7 @@ export class Regularizer {
   referenceWeights(): Map<string, { shape: number[]; values: Float32Array }> {
     const m = new Map<string, { shape: number[]; values: Float32Array }>();
     for (const [k, t] of this.theta0)
-      m.set(k, { shape: [...t.shape], values: t.dataSync() as Float32Array });
+      m.set(k, { shape: [...t.shape], values: Float32Array.from(t.dataSync()) });
     return m;
   }
 

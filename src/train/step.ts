@@ -106,7 +106,7 @@ export function computeStep(a: StepArgs): StepResult {
     const { value, grads: named } = tf.variableGrads(() => {
       const ls = a.tasks.map((t) => (present.includes(t) ? lossOf(t, fwd, true) : tf.scalar(0)));
       const stacked = tf.stack(ls) as tf.Tensor1D;
-      lossValues = stacked.dataSync() as Float32Array;
+      lossValues = Float32Array.from(stacked.dataSync());
       return combine(stacked);
     }, vars);
     collect(named, vars, grads);

@@ -22,7 +22,7 @@ export class Slots {
   getState(): OptimizerState {
     const slots: OptimizerState["slots"] = {};
     for (const [k, v] of this.map)
-      slots[k] = { shape: [...v.shape], values: v.dataSync() as Float32Array };
+      slots[k] = { shape: [...v.shape], values: Float32Array.from(v.dataSync()) };
     return { name: this.optimizer, step: this.step, slots };
   }
 

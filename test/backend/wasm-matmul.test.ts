@@ -171,26 +171,3 @@ describe("wasm UnsortedSegmentSum vs cpu", () => {
     assertClose(r, "embedding gradient");
   });
 });
-
-describe("wasm Sum vs cpu", () => {
-  before(async () => {
-    await initWasm();
-  });
-
-  for (const [shape, axis, keepDims] of [
-    [[256, 20, 20, 10], [0, 1, 2], false],
-    [[64, 7, 7, 3], [2, 0, 1], true],
-    [[3000, 50], 0, false],
-    [[3000, 50], [-2], true],
-    [[40, 30, 5], [0, 1], false],
-    [[8, 300, 3], [0, 2], false],
-    [[2000, 3], [0, 1], false],
-  ] as const) {
-    it(`sum of x[${shape}] over ${JSON.stringify(axis)} keepDims=${keepDims}`, async () => {
-      const r = await onBoth(() =>
-        tf.sum(randomTensor([...shape], 12), axis as number | number[], keepDims),
-      );
-      assertClose(r, "sum", 1e-5);
-    });
-  }
-});

@@ -12,7 +12,6 @@ import { depthwiseConv2dNativeBackpropFilter } from "./depthwise_backprop_filter
 import { depthwiseConv2dNativeBackpropInput } from "./depthwise_backprop_input.js";
 import { fusedMatMul } from "./fused_mat_mul.js";
 import { maxPoolGrad } from "./max_pool_grad.js";
-import { sum } from "./sum.js";
 import { unsortedSegmentSum } from "./unsorted_segment_sum.js";
 import { type WasmKernelFunc, saveOriginal } from "./wasm_backend.js";
 
@@ -28,7 +27,6 @@ const KERNELS: ReadonlyArray<readonly [string, WasmKernelFunc]> = [
   ["BatchMatMul", batchMatMul],
   ["_FusedMatMul", fusedMatMul],
   ["MaxPoolGrad", maxPoolGrad],
-  ["Sum", sum],
   ["Conv2D", foldedConv("Conv2D")],
   ["FusedConv2D", foldedConv("FusedConv2D")],
 ];
@@ -49,7 +47,7 @@ export function registerWasmTrainingKernels(): string[] {
     );
   }
   // Save every original first: our kernels call the package's Conv2D, Transpose, BatchMatMul...
-  for (const name of ["Conv2D", "FusedConv2D", "Transpose", "BatchMatMul", "_FusedMatMul", "Sum"]) {
+  for (const name of ["Conv2D", "FusedConv2D", "Transpose", "BatchMatMul", "_FusedMatMul"]) {
     saveOriginal(name);
   }
   for (const [name] of KERNELS) saveOriginal(name);

@@ -64,6 +64,7 @@ export class TslabExecutor implements CodeExecutor {
   private readonly graceMs: number;
   private readonly target: ListeningTarget;
   private warmed = false;
+  private warmTimer: NodeJS.Timeout | undefined;
   private started = false;
 
   constructor(opts: TslabExecutorOptions) {
@@ -94,6 +95,13 @@ export class TslabExecutor implements CodeExecutor {
    */
   warmUp(): void {
     if (this.warmed) return;
+    // Debounced: clients repeat kernel_info until iopub is connected; start once they stop.
+    if (this.warmTimer) clearTimeout(this.warmTimer);
+    this.warmTimer = setTimeout(() => this.runWarmUp(), 500).unref();
+  }
+
+  private runWarmUp(): void {
+    if (this.warmed) return;
     this.warmed = true;
     // Steps leave the event loop free in between for control messages; the polytask ones
     // are skipped once a cell has started (they would only compete with it).
@@ -112,7 +120,7 @@ export class TslabExecutor implements CodeExecutor {
       }
       setTimeout(next, 20).unref();
     };
-    setTimeout(next, 100).unref();
+    next();
   }
 
   async execute(code: string): Promise<ExecuteOutcome> {

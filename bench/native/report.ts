@@ -136,8 +136,9 @@ export function renderReport(rows: Row[], meta: Meta): string {
       `seed 0, ${meta.n} samples written once to bench/out/); identical initial weights ` +
       "(bench/out/lenet2-init.bin) in every framework. " +
       "Threads: PyTorch (torch.set_num_threads, 1 interop thread) and TensorFlow " +
-      "(TF_NUM_INTRAOP_THREADS, 1 interop thread) run at each listed count; wasm and cpu run on " +
-      "one thread in Node.",
+      "(TF_NUM_INTRAOP_THREADS, 1 interop thread) run at each listed count, with " +
+      "OMP_WAIT_POLICY=PASSIVE (spinning OpenMP workers made PyTorch's 2-thread steps 3-7x slower " +
+      "on this shared machine); wasm and cpu run on one thread in Node.",
     "",
     `Each of ${meta.rounds} rounds runs PyTorch, tensorflow and wasm in fresh processes, ` +
       `${meta.warmup} warm-up + ${meta.steps} timed steps each; cpu runs ${meta.cpuSteps} step(s) ` +

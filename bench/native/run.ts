@@ -43,6 +43,9 @@ const envFor = (threads: number) => ({
   TF_NUM_INTRAOP_THREADS: String(threads),
   TF_NUM_INTEROP_THREADS: "1",
   OMP_NUM_THREADS: String(threads),
+  // On a shared machine, spinning OpenMP workers made PyTorch's 2-thread steps 3-7x slower;
+  // passive waiting is the fair setting for the baseline (it does not change 1-thread runs).
+  OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? "PASSIVE",
   POLYTASK_QUIET: "1",
 });
 

@@ -8,15 +8,11 @@ import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { type NativeInfo, loadNative } from "../../src/backend/native.js";
 import { Random } from "../../src/util/random.js";
+import { tensorflowSkipReason } from "./native-harness.js";
 
-let native: NativeInfo | undefined;
-let skipReason = "";
-try {
-  native = await loadNative({});
-} catch (e) {
-  skipReason = `native tensorflow backend not set up: ${(e as Error).message}`;
-  console.log(`# SKIP native-agreement: ${skipReason}`);
-}
+// Prints "# SKIP tensorflow: <reason>" when the backend is not set up.
+const skipReason = await tensorflowSkipReason();
+const native: NativeInfo | undefined = skipReason ? undefined : await loadNative({});
 
 type Arrays = Record<string, { shape: number[]; data: Float32Array }>;
 
@@ -165,7 +161,7 @@ const CNN_SHAPES = {
   hr: [16, 10],
 };
 
-describe("tensorflow backend agrees with cpu", { skip: native ? false : skipReason }, () => {
+describe("tensorflow backend agrees with cpu", { skip: skipReason ?? false }, () => {
   before(() => {
     console.log(`# native: TensorFlow ${native?.tfVersion} on ${native?.devices.join(", ")}`);
   });

@@ -1,3 +1,4 @@
+import { activeSetNewton, cagradObjective, projectedGradient } from "./cagrad-solver.js";
 /**
  * CAGrad: Liu et al., "Conflict-Averse Gradient Descent for Multi-task Learning", NeurIPS 2021.
  * Maximises the worst-case local improvement of any task within a ball of radius
@@ -6,7 +7,7 @@
  */
 import { type GradientModeArgs, defineStrategy, needsFor, nonNegative } from "./define.js";
 import { gradientInstance } from "./gradients.js";
-import { type Matrix, dot, matVec, projectSimplex, quad } from "./linalg.js";
+import { type Matrix, dot, matVec, quad } from "./linalg.js";
 import type { WeightingStrategy } from "./types.js";
 
 export interface CagradArgs extends GradientModeArgs {
@@ -14,47 +15,17 @@ export interface CagradArgs extends GradientModeArgs {
   c?: number;
 }
 
-/** The inner problem's objective `F(w) = w.b + r sqrt(w^T M w)`. */
-function objective(m: Matrix, b: readonly number[], r: number, w: readonly number[]): number {
-  return dot(w, b) + r * Math.sqrt(Math.max(quad(m, w), 0));
-}
-
-/** Solves the CAGrad inner problem on the simplex by projected gradient with backtracking. */
+/** Solves the CAGrad inner problem on the simplex (see cagrad-solver.ts). */
 export function cagradInner(m: Matrix, c: number): { w: number[]; r: number; gwNorm: number } {
   const t = m.length;
   const b = matVec(m, new Array<number>(t).fill(1 / t)); // b_i = g_i . g0
   const g0sq = dot(b, new Array<number>(t).fill(1 / t));
   const r = c * Math.sqrt(Math.max(g0sq, 0));
-  let w = new Array<number>(t).fill(1 / t);
-  let f = objective(m, b, r, w);
-  let step = 1 / Math.max(...m.map((row, i) => Math.abs(row[i])), 1e-300);
-  for (let it = 0; it < 10000; it++) {
-    const mw = matVec(m, w);
-    const norm = Math.sqrt(Math.max(dot(w, mw), 1e-300));
-    const grad = b.map((bi, i) => bi + (r * mw[i]) / norm);
-    let next = w;
-    let fn = f;
-    for (let k = 0; k < 60; k++) {
-      const cand = projectSimplex(w.map((x, i) => x - step * grad[i]));
-      const fc = objective(m, b, r, cand);
-      const decrease = dot(
-        grad,
-        cand.map((x, i) => x - w[i]),
-      );
-      if (fc <= f + 0.5 * decrease + 1e-15 * Math.abs(f)) {
-        next = cand;
-        fn = fc;
-        break;
-      }
-      step *= 0.5;
-    }
-    let move = 0;
-    for (let i = 0; i < t; i++) move += Math.abs(next[i] - w[i]);
-    w = next;
-    f = fn;
-    step *= 2;
-    if (move < 1e-13) break;
-  }
+  let w = projectedGradient(m, b, r, new Array<number>(t).fill(1 / t), 200);
+  const polished = activeSetNewton(m, b, r, w);
+  const f = cagradObjective(m, b, r, w);
+  if (polished && cagradObjective(m, b, r, polished) <= f + 1e-14 * Math.abs(f)) w = polished;
+  else w = projectedGradient(m, b, r, w, 10000);
   return { w, r, gwNorm: Math.sqrt(Math.max(quad(m, w), 0)) };
 }
 

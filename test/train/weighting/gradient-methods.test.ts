@@ -4,7 +4,12 @@ import { describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { alignedWeights } from "../../../src/train/weighting/aligned.js";
-import { cagradWeights } from "../../../src/train/weighting/cagrad.js";
+import {
+  activeSetNewton,
+  cagradObjective,
+  projectedGradient,
+} from "../../../src/train/weighting/cagrad-solver.js";
+import { cagradInner, cagradWeights } from "../../../src/train/weighting/cagrad.js";
 import { gradnormUpdate } from "../../../src/train/weighting/gradnorm.js";
 import { imtlWeights } from "../../../src/train/weighting/imtl.js";
 import { weighting } from "../../../src/train/weighting/index.js";
@@ -83,6 +88,26 @@ describe("cagrad", () => {
     for (const g of cases)
       for (const c of [0.2, 0.4, 0.8])
         close(combine(cagradWeights(gramOfRows(g), c), g), slowCagrad(g, c));
+  });
+
+  it("the active-set Newton answer is certified and no worse than a long projected-gradient run", () => {
+    const r = new Random(11);
+    for (const t of [3, 5, 8]) {
+      for (let k = 0; k < 5; k++) {
+        const g = Array.from({ length: t }, () =>
+          Array.from({ length: 12 }, () => r.normal() + 0.4 * (k % 2)),
+        );
+        const m = gramOfRows(g);
+        const b = matVec(m, new Array<number>(t).fill(1 / t));
+        const rr = 0.4 * Math.sqrt(b.reduce((s, x) => s + x / t, 0));
+        const start = projectedGradient(m, b, rr, new Array<number>(t).fill(1 / t), 200);
+        const newton = activeSetNewton(m, b, rr, start);
+        assert.ok(newton, "Newton certifies a KKT point");
+        const slow = projectedGradient(m, b, rr, new Array<number>(t).fill(1 / t), 50000);
+        assert.ok(cagradObjective(m, b, rr, newton) <= cagradObjective(m, b, rr, slow) + 1e-10);
+        close(cagradInner(m, 0.4).w, newton);
+      }
+    }
   });
 
   it("c = 0 is the average gradient", () => {

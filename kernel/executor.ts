@@ -27,6 +27,8 @@ export interface CodeExecutor {
   /** Language version (the TypeScript compiler that checks and emits the cells). */
   readonly languageVersion: string;
   execute(code: string): Promise<ExecuteOutcome>;
+  /** Evaluates one user_expression (after a cell); its value comes back as `result`. */
+  evaluate?(expression: string): Promise<ExecuteOutcome>;
   complete(code: string, cursorPos: number): Completion;
   inspect(code: string, cursorPos: number, detailLevel: number): Inspection;
   isComplete(code: string): IsComplete;

@@ -256,7 +256,7 @@ export class KernelHandler {
         const text = outcome.result.data["text/plain"];
         if (store && typeof text === "string") this.history.setOutput(n, text);
       }
-      const userExpressions = unsupportedExpressions(c.user_expressions);
+      const userExpressions = await this.userExpressions(c.user_expressions);
       this.out.reply(
         req,
         "execute_reply",
@@ -275,6 +275,31 @@ export class KernelHandler {
       { status: "error", execution_count: n, ...err },
       { started, status: "error" },
     );
+  }
+
+  /** Evaluates user_expressions after a successful cell (results are not published). */
+  private async userExpressions(exprs: unknown): Promise<Content> {
+    const out: Content = {};
+    if (!exprs || typeof exprs !== "object") return out;
+    for (const [name, expr] of Object.entries(exprs as Record<string, unknown>)) {
+      const r = this.exec.evaluate
+        ? await this.exec.evaluate(String(expr))
+        : ({
+            status: "error",
+            ename: "NotSupported",
+            evalue: "no evaluator",
+            traceback: [],
+          } as ExecuteOutcome);
+      out[name] =
+        r.status === "ok"
+          ? {
+              status: "ok",
+              data: r.result?.data ?? { "text/plain": "undefined" },
+              metadata: r.result?.metadata ?? {},
+            }
+          : { status: "error", ename: r.ename, evalue: r.evalue, traceback: r.traceback };
+    }
+    return out;
   }
 
   /**
@@ -319,19 +344,4 @@ function errorReply(e: unknown): Content {
     evalue: err?.message ?? String(e),
     traceback: String(err?.stack ?? e).split("\n"),
   };
-}
-
-function unsupportedExpressions(exprs: unknown): Content {
-  const out: Content = {};
-  if (exprs && typeof exprs === "object") {
-    for (const name of Object.keys(exprs)) {
-      out[name] = {
-        status: "error",
-        ename: "NotSupported",
-        evalue: "user_expressions are not evaluated by the polytask kernel",
-        traceback: [],
-      };
-    }
-  }
-  return out;
 }

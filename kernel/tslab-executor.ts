@@ -145,6 +145,10 @@ export class TslabExecutor implements CodeExecutor {
     }
   }
 
+  evaluate(expression: string): Promise<ExecuteOutcome> {
+    return this.execute(expression);
+  }
+
   interrupt(): void {
     const run = this.run;
     if (!run) return;

@@ -224,6 +224,20 @@ describe("KernelHandler", () => {
     });
   });
 
+  it("evaluates user_expressions after a successful cell", async () => {
+    const { out, handler } = setup();
+    const req = request("execute_request", {
+      code: "x",
+      user_expressions: { good: "value 3", bad: "throw no" },
+    });
+    handler.receive(req);
+    await handler.whenIdle();
+    assert.deepEqual(out.replyTo(req.header.msg_id).content.user_expressions, {
+      good: { status: "ok", data: { "text/plain": "3" }, metadata: {} },
+      bad: { status: "error", ename: "Error", evalue: "no", traceback: ["Error: no"] },
+    });
+  });
+
   it("pages `name?` through inspect, as a page payload", async () => {
     const { out, handler } = setup();
     const req = request("execute_request", { code: "Math.max?" });

@@ -64,6 +64,10 @@ export class StubExecutor implements CodeExecutor {
     return { status: "ok" };
   }
 
+  evaluate(expression: string): Promise<ExecuteOutcome> {
+    return this.execute(expression);
+  }
+
   release(code: string, outcome: ExecuteOutcome): void {
     const r = this.held.get(code);
     if (!r) throw new Error(`not held: ${code}`);

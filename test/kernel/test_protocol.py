@@ -112,6 +112,14 @@ def test_tslab_display_api_updates_in_place(kernel):
     assert shown[0][1] and shown[0][1] == shown[1][1]
 
 
+def test_user_expressions(kernel):
+    _, kc = kernel
+    reply, _ = run(kc, "const ueBase = 20;", user_expressions={"double": "ueBase * 2", "bad": "ueMissing"})
+    ue = reply["content"]["user_expressions"]
+    assert ue["double"] == {"status": "ok", "data": {"text/plain": "40"}, "metadata": {}}
+    assert ue["bad"]["status"] == "error" and ue["bad"]["ename"] == "TypeScriptError"
+
+
 def test_history_and_comm_info(kernel):
     _, kc = kernel
     run(kc, "const historyMarker = 123")

@@ -12,6 +12,8 @@ export interface MeasureConfig {
   /** wasm only: threads; > 1 forces WASM_HAS_MULTITHREAD_SUPPORT (the package disables it in Node). */
   threads?: number;
   model: "cnn" | "mlp";
+  /** wasm only: kernels to leave as the package ships them (an A/B of our patches). */
+  unpatched?: string[];
   batch: number;
   warmupSteps: number;
   steps: number;
@@ -60,7 +62,14 @@ async function setUp(config: MeasureConfig): Promise<string> {
   if (!(await tf.setBackend("wasm"))) throw new Error("tf.setBackend('wasm') failed");
   threadsReady();
   const { registerWasmTrainingKernels } = await import("../../src/backend/wasm/index.js");
-  const patched = registerWasmTrainingKernels();
+  const keep = (config.unpatched ?? []).map((name) => tf.getKernel(name, "wasm"));
+  let patched = registerWasmTrainingKernels();
+  for (const k of keep) {
+    if (k === undefined) continue;
+    tf.unregisterKernel(k.kernelName, "wasm");
+    tf.registerKernel(k);
+    patched = patched.filter((name) => name !== k.kernelName);
+  }
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
   return `wasm ${wasm.version_wasm}, simd=${simd}, threads=${wasm.getThreadsCount()}, ${patched.length} patched kernels`;
 }

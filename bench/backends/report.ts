@@ -17,6 +17,7 @@ const f = (x: number | undefined, digits = 1): string =>
 
 function label(r: MeasureResult): string {
   const c = r.config;
+  if (c.unpatched?.length) return `wasm, 1 thread, package's ${c.unpatched.join("/")}`;
   return c.backend === "wasm"
     ? `wasm, ${c.threads ?? 1} thread${(c.threads ?? 1) > 1 ? "s" : ""}`
     : c.backend;
@@ -69,6 +70,7 @@ function ratio(
         r.ok &&
         r.config.model === model &&
         r.config.backend === b &&
+        !r.config.unpatched?.length &&
         (b !== "wasm" || (r.config.threads ?? 1) === threads),
     );
   const a = pick(backend)?.[key];
@@ -94,6 +96,7 @@ function threadSpeedup(input: ReportInput, model: string): number | undefined {
         r.ok &&
         r.config.model === model &&
         r.config.backend === "wasm" &&
+        !r.config.unpatched?.length &&
         (r.config.threads ?? 1) === t,
     )?.samplesPerSec;
   const one = get(1);

@@ -92,6 +92,19 @@ function main(): void {
       measure({ backend: "tensorflow", model, batch: 256, warmupSteps: 3, steps: STEPS }),
     );
   }
+  console.log("A/B: the MLP on wasm with the package's own matmul kernels:");
+  const unpatched = ["BatchMatMul", "_FusedMatMul"];
+  results.push(
+    measure({
+      backend: "wasm",
+      threads: 1,
+      model: "mlp",
+      batch: 256,
+      warmupSteps: 2,
+      steps: 5,
+      unpatched,
+    }),
+  );
 
   const report = renderReport({
     machine,

@@ -13,7 +13,7 @@ import {
   runCell,
 } from "../../kernel/interrupt.js";
 import { checkComplete } from "../../kernel/is-complete.js";
-import { MIME_BUNDLE, resultBundle } from "../../kernel/result.js";
+import { DISPLAY, MIME_BUNDLE, resultBundle } from "../../kernel/result.js";
 
 const ts = createRequire(createRequire(import.meta.url).resolve("tslab/package.json"))(
   "@tslab/typescript-for-tslab",
@@ -89,6 +89,14 @@ describe("results and errors", () => {
     assert.equal(r.data["text/html"], "<div/>");
     assert.equal(typeof r.data["text/plain"], "string");
     assert.deepEqual(r.metadata, { "text/html": { isolated: true } });
+  });
+
+  it("follows Symbol.for('polytask.display') to the value or bundle shown instead", () => {
+    const inner = { [MIME_BUNDLE]: () => ({ "text/html": "<p>fig</p>" }) };
+    assert.equal(resultBundle({ [DISPLAY]: () => inner }).data["text/html"], "<p>fig</p>");
+    const direct = resultBundle({ [DISPLAY]: () => ({ "text/markdown": "**x**" }) });
+    assert.equal(direct.data["text/markdown"], "**x**");
+    assert.equal(typeof direct.data["text/plain"], "string");
   });
 
   it("turns thrown values into ename/evalue/traceback without kernel frames", () => {

@@ -112,6 +112,7 @@ function patchKernels(): string[] {
 }
 
 let loaded: NativeInfo | undefined;
+let loading: Promise<NativeInfo> | undefined;
 
 function packagesFor(gpu: boolean | undefined): NativePackage[] {
   if (gpu === true) return ["@tensorflow/tfjs-node-gpu"];
@@ -196,7 +197,16 @@ async function tryLoad(pkg: NativePackage, dir: string): Promise<NativeInfo | st
  * active one (unless no backend was active). Throws a `BackendError` saying why none could be
  * used and how to get one. A process can hold one binding: later calls return the first result.
  */
-export async function loadNative(opts: { gpu?: boolean } = {}): Promise<NativeInfo> {
+export function loadNative(opts: { gpu?: boolean } = {}): Promise<NativeInfo> {
+  // One attempt at a time; a failed attempt may be retried (e.g. after setup ran).
+  loading ??= load(opts).catch((e: unknown) => {
+    loading = undefined;
+    throw e;
+  });
+  return loading;
+}
+
+async function load(opts: { gpu?: boolean }): Promise<NativeInfo> {
   if (loaded) return loaded;
   if (tf.engine().registryFactory.tensorflow) {
     // Someone (the user, or a tfjs-node import) registered it before polytask was asked.

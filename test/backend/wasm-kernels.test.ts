@@ -309,4 +309,20 @@ describe("wasm training kernels vs cpu", () => {
     );
     assertClose(r, "empty batch", 0);
   });
+
+  for (const ci of [1, 3]) {
+    it(`FusedConv2D with a bias of shape [1] (rejected by the package) on ${ci} channel(s)`, async () => {
+      const r = await onBoth(() =>
+        tf.fused.conv2d({
+          x: randomTensor([2, 8, 9, ci], 16) as tf.Tensor4D,
+          filter: randomTensor([3, 3, ci, 4], 17) as tf.Tensor4D,
+          strides: 1,
+          pad: "same",
+          bias: tf.tensor1d([0.25]),
+          activation: "relu",
+        }),
+      );
+      assertClose(r, "bias [1]");
+    });
+  }
 });

@@ -2,15 +2,19 @@
  * Conv2D and FusedConv2D for wasm when the input has one channel (a first layer on grey images):
  * XNNPACK handles a 1-channel input poorly (one scalar per tap). We fold the filter's width into
  * channels, Xw[n, r, j, b] = x[n, r, j*sw + b*dw - left] (zero outside), and run the package's kernel
- * on Xw with the [fh, 1, fw, co] view of the same filter: the same products, ~1.7x faster measured.
+ * on Xw with the [fh, 1, fw, co] view of the same filter: the same products, ~1.25x faster measured
+ * with fresh tensors. Also guards FusedConv2D's bias: the package rejects a [1] bias (that tfjs
+ * broadcasts); it is expanded to one value per output channel.
  */
 import * as tf from "@tensorflow/tfjs";
+import { BackendError } from "../../errors.js";
 import {
   type Attrs,
   type Inputs,
   type WasmBackend,
   type WasmKernelFunc,
   f32,
+  rank1Bias,
   release,
   runOriginal,
 } from "./wasm_backend.js";
@@ -52,7 +56,23 @@ export function foldedConv(kernelName: "Conv2D" | "FusedConv2D"): WasmKernelFunc
     const x = inputs.x as tf.TensorInfo;
     const filter = inputs.filter as tf.TensorInfo;
     const format = (attrs.dataFormat as string | undefined) ?? "NHWC";
-    const fallback = () => runOriginal(backend, kernelName, inputs, attrs);
+    const { bias } = inputs;
+    const co = filter.shape[3] as number;
+    const fixedBias = bias === undefined ? undefined : rank1Bias(backend, bias, co);
+    if (fixedBias === null) {
+      throw new BackendError(
+        `${kernelName}: the wasm backend takes a bias of 1 or ${co} values, got shape [${bias?.shape}].`,
+        { field: "bias", value: bias?.shape, expected: `[${co}] or [1]` },
+      );
+    }
+    const call = (input: tf.TensorInfo, f: tf.TensorInfo, a: Attrs): tf.TensorInfo => {
+      const all: Inputs = { ...inputs, x: input, filter: f };
+      if (fixedBias !== undefined) all.bias = fixedBias;
+      const out = runOriginal(backend, kernelName, all, a);
+      if (fixedBias !== undefined && fixedBias.dataId !== bias?.dataId) release(backend, fixedBias);
+      return out;
+    };
+    const fallback = () => call(x, filter, attrs);
     if (x.dtype !== "float32" || x.shape[3] !== 1 || format !== "NHWC") return fallback();
     if (attrs.dimRoundingMode != null) return fallback();
     const info = tf.backend_util.computeConv2DInfo(
@@ -65,11 +85,10 @@ export function foldedConv(kernelName: "Conv2D" | "FusedConv2D"): WasmKernelFunc
     if (info.filterWidth < MIN_FOLD_WIDTH) return fallback();
 
     const xw = foldWidth(backend, x, info);
-    const { filterHeight: fh, filterWidth: fw, outChannels: co } = info;
-    const out = runOriginal(
-      backend,
-      kernelName,
-      { ...inputs, x: xw, filter: { ...filter, shape: [fh, 1, fw, co] } },
+    const { filterHeight: fh, filterWidth: fw } = info;
+    const out = call(
+      xw,
+      { ...filter, shape: [fh, 1, fw, co] },
       {
         ...attrs,
         strides: [info.strideHeight, 1],

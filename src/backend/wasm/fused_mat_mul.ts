@@ -11,6 +11,7 @@ import {
   type Inputs,
   type WasmBackend,
   f32,
+  rank1Bias,
   release,
   runKernel,
   runOriginal,
@@ -72,22 +73,6 @@ function activate(
   return y;
 }
 
-/**
- * A rank-1 [n] bias for the package's kernel (it checks the stored rank): the given one, or a copy
- * when it has n values in another rank, or n copies of its single value; null when neither.
- */
-function biasOfLength(backend: WasmBackend, bias: tf.TensorInfo, n: number): tf.TensorInfo | null {
-  const size = sizeOf(bias.shape);
-  if (size === n && bias.shape.length === 1) return bias;
-  if (size !== n && size !== 1) return null;
-  const out = backend.makeOutput([n], "float32");
-  const src = f32(backend, bias);
-  const dst = f32(backend, out);
-  if (size === n) dst.set(src.subarray(0, n));
-  else dst.fill(src[0] as number);
-  return out;
-}
-
 export function fusedMatMul(args: {
   inputs: Inputs;
   backend: WasmBackend;
@@ -113,7 +98,7 @@ export function fusedMatMul(args: {
   const alpha = (attrs.leakyreluAlpha as number | undefined) ?? 0.2;
   const n = transposeB ? (b.shape[b.shape.length - 2] as number) : (b.shape.at(-1) as number);
   const batch = Math.max(sizeOf(a.shape.slice(0, -2)), sizeOf(b.shape.slice(0, -2)));
-  const fusedBias = bias === undefined ? undefined : biasOfLength(backend, bias, n);
+  const fusedBias = bias === undefined ? undefined : rank1Bias(backend, bias, n);
 
   if (batch === 1 && fusedBias !== null && a.dtype === "float32") {
     const aN = transposeA ? transpose(backend, a, swapLastPerm(a.shape.length)) : a;

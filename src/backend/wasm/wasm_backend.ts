@@ -101,3 +101,24 @@ export function zeros(backend: WasmBackend, shape: Shape): tf.TensorInfo {
 }
 
 export const sizeOf = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * A rank-1 [n] bias for the package's fused kernels (they check the stored rank and size): the
+ * given one, or a copy when it has n values in another rank, or n copies of its single value;
+ * null when neither.
+ */
+export function rank1Bias(
+  backend: WasmBackend,
+  bias: tf.TensorInfo,
+  n: number,
+): tf.TensorInfo | null {
+  const size = sizeOf(bias.shape);
+  if (size === n && bias.shape.length === 1) return bias;
+  if (size !== n && size !== 1) return null;
+  const out = backend.makeOutput([n], "float32");
+  const src = f32(backend, bias);
+  const dst = f32(backend, out);
+  if (size === n) dst.set(src.subarray(0, n));
+  else dst.fill(src[0] as number);
+  return out;
+}

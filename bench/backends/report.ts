@@ -167,7 +167,7 @@ export function renderReport(input: ReportInput): string {
     "- DepthwiseConv2dNativeBackpropFilter/Input (missing): direct loops on the wasm heap, dilation supported.",
     "- UnsortedSegmentSum (missing; gather/embedding gradients): exact scatter-add on the heap.",
     "- BatchMatMul/_FusedMatMul: transposes and batches routed onto the XNNPACK path; bias of shape [1] (wrong values in the package) expanded.",
-    "- MaxPoolGrad: one pass on the heap (2x2/2 fast path); Conv2D/FusedConv2D with a 1-channel input: filter width folded into channels.",
+    "- MaxPoolGrad: one pass on the heap (2x2/2 fast path); Conv2D/FusedConv2D with a 1-channel input: filter width folded into channels; FusedConv2D with a [1] bias (rejected by the package): expanded.",
     "",
     "## Where the wasm CNN step spends its time (one profiled step, ms)",
     "",

@@ -2,7 +2,8 @@
  * Weighting benchmark: step time of every strategy relative to EW (K = 2, 4, 8; full and
  * representation-gradient modes; wasm) and MultiMNIST accuracy per strategy over 3 seeds.
  * Writes bench/weighting/REPORT.md. Usage: node --import tsx bench/weighting/run.ts
- *   [--quick] [--train N] [--test N] [--epochs E] [--skip-steps] [--skip-multimnist]
+ *   [--quick (fewer timed steps)] [--train N] [--test N] [--epochs E] [--seeds N] [--skip-steps]
+ *   [--skip-multimnist]
  */
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -93,7 +94,7 @@ if (!argv.includes("--skip-multimnist")) {
     "nash",
     "aligned",
   ];
-  const seeds = quick ? [0] : [0, 1, 2];
+  const seeds = Array.from({ length: opt("--seeds", 3) }, (_, i) => i);
   const rows: { strategy: string; left: number; right: number; wall: number }[] = [];
   for (const n of names)
     for (const seed of seeds) {

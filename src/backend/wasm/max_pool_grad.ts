@@ -70,8 +70,8 @@ export function maxPoolGrad(args: {
 }
 
 /**
- * The common 2x2/stride-2 unpadded pool: windows do not overlap, so every dx element is written
- * once (no zero fill), and each window is four loads. Rows/columns left over by an odd size get 0.
+ * The common 2x2/stride-2 unpadded pool: windows do not overlap, so after a native zero fill each
+ * window is four loads and one store (dy goes to its first maximum).
  */
 function tiles2x2(
   xs: Float32Array,
@@ -84,42 +84,36 @@ function tiles2x2(
   ho: number,
   wo: number,
 ): void {
-  if (2 * ho !== h || 2 * wo !== w) dx.fill(0);
+  dx.fill(0);
   const row = w * c;
+  let g = 0;
   for (let b = 0; b < n; b++) {
     for (let i = 0; i < ho; i++) {
-      for (let j = 0; j < wo; j++) {
-        const p00 = (b * h + 2 * i) * row + 2 * j * c;
-        const p01 = p00 + c;
+      let p00 = (b * h + 2 * i) * row;
+      for (let j = 0; j < wo; j++, p00 += 2 * c) {
         const p10 = p00 + row;
-        const p11 = p10 + c;
-        const g = ((b * ho + i) * wo + j) * c;
-        for (let d = 0; d < c; d++) {
-          const v00 = xs[p00 + d] as number;
-          const v01 = xs[p01 + d] as number;
-          const v10 = xs[p10 + d] as number;
-          const v11 = xs[p11 + d] as number;
+        for (let d = 0; d < c; d++, g++) {
           // First maximum in scan order (00, 01, 10, 11); none when all are -Infinity or NaN.
           let at = -1;
           let best = Number.NEGATIVE_INFINITY;
-          if (v00 > best) {
-            best = v00;
-            at = 0;
+          let v = xs[p00 + d] as number;
+          if (v > best) {
+            best = v;
+            at = p00 + d;
           }
-          if (v01 > best) {
-            best = v01;
-            at = 1;
+          v = xs[p00 + c + d] as number;
+          if (v > best) {
+            best = v;
+            at = p00 + c + d;
           }
-          if (v10 > best) {
-            best = v10;
-            at = 2;
+          v = xs[p10 + d] as number;
+          if (v > best) {
+            best = v;
+            at = p10 + d;
           }
-          if (v11 > best) at = 3;
-          const grad = dys[g + d] as number;
-          dx[p00 + d] = at === 0 ? grad : 0;
-          dx[p01 + d] = at === 1 ? grad : 0;
-          dx[p10 + d] = at === 2 ? grad : 0;
-          dx[p11 + d] = at === 3 ? grad : 0;
+          v = xs[p10 + c + d] as number;
+          if (v > best) at = p10 + c + d;
+          if (at >= 0) dx[at] = dys[g] as number;
         }
       }
     }

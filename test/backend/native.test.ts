@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { loadNative, managedPackageDir, nativeDir, packageRoot } from "../../src/backend/native.js";
 import { parseNativeArgs } from "../../src/cli/native.js";
-import { stageWheel } from "../../src/cli/native/build.js";
+import { linkCudaLibraries, stageWheel } from "../../src/cli/native/build.js";
 import { EAGER_HEADER, EAGER_HEADER_PATH } from "../../src/cli/native/eager-header.js";
 import { run } from "../../src/cli/native/exec.js";
 import { findNodeDir } from "../../src/cli/native/toolchain.js";
@@ -131,6 +131,24 @@ describe("native setup helpers", () => {
     mkdirSync(join(tfDir, "include", "tensorflow", "c", "eager"));
     writeFileSync(join(tfDir, "include", EAGER_HEADER_PATH), "/* eager */\n");
     assert.deepEqual(stageWheel(pkgDir, wheel), { cppflags: "", wroteEagerHeader: false });
+  });
+
+  it("links the CUDA libraries of nvidia-* wheels into deps/lib (GPU wheels)", () => {
+    const site = join(tmp, "gpu-site");
+    mkdirSync(join(site, "nvidia", "cudnn", "lib"), { recursive: true });
+    mkdirSync(join(site, "nvidia", "cublas", "lib"), { recursive: true });
+    mkdirSync(join(site, "nvidia", "cublas", "include"), { recursive: true });
+    writeFileSync(join(site, "nvidia", "cudnn", "lib", "libcudnn.so.9"), "");
+    writeFileSync(join(site, "nvidia", "cublas", "lib", "libcublas.so.12"), "");
+    writeFileSync(join(site, "nvidia", "cublas", "lib", "README.txt"), "");
+    const deps = join(tmp, "gpu-deps");
+    mkdirSync(join(deps, "lib"), { recursive: true });
+    assert.equal(linkCudaLibraries(site, deps), 2);
+    assert.ok(existsSync(join(deps, "lib", "libcudnn.so.9")));
+    assert.ok(existsSync(join(deps, "lib", "libcublas.so.12")));
+    assert.ok(!existsSync(join(deps, "lib", "README.txt")));
+    assert.ok(existsSync(join(deps, "nvidia", "cudnn", "lib", "libcudnn.so.9")));
+    assert.equal(linkCudaLibraries(join(tmp, "cpu-site"), deps), 0);
   });
 
   it("names the missing library when the wheel lacks libtensorflow_cc.so.2", () => {

@@ -8,6 +8,7 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -57,9 +58,7 @@ export function stageWheel(pkgDir: string, wheel: Wheel): Staged {
     join(deps, "lib", "libtensorflow_framework.so.2"),
     join(deps, "lib", "libtensorflow_framework.so"),
   );
-  // GPU wheels find the CUDA libraries of the nvidia-* wheels through $ORIGIN/../nvidia.
-  const nvidia = join(wheel.sitePackages, "nvidia");
-  if (existsSync(nvidia)) link(nvidia, join(deps, "nvidia"));
+  linkCudaLibraries(wheel.sitePackages, deps);
   const compat = join(deps, "compat-include");
   rmSync(compat, { recursive: true, force: true });
   if (existsSync(join(include, EAGER_HEADER_PATH)))
@@ -68,6 +67,29 @@ export function stageWheel(pkgDir: string, wheel: Wheel): Staged {
   mkdirSync(dirname(header), { recursive: true });
   writeFileSync(header, EAGER_HEADER);
   return { cppflags: `-I${compat}`, wroteEagerHeader: true };
+}
+
+/**
+ * GPU wheels: TensorFlow dlopens CUDA (libcudart, cuDNN, cuBLAS...) from the nvidia-* wheels.
+ * Link `deps/nvidia` (for `$ORIGIN/../nvidia/...` run paths) and every `nvidia/<x>/lib/*.so*`
+ * into `deps/lib` (on the run path of the addon and of the linked TensorFlow libraries), so
+ * they are found without LD_LIBRARY_PATH. Returns how many libraries were linked.
+ */
+export function linkCudaLibraries(sitePackages: string, deps: string): number {
+  const nvidia = join(sitePackages, "nvidia");
+  if (!existsSync(nvidia)) return 0;
+  link(nvidia, join(deps, "nvidia"));
+  let n = 0;
+  for (const pkg of readdirSync(nvidia)) {
+    const lib = join(nvidia, pkg, "lib");
+    if (!existsSync(lib)) continue;
+    for (const f of readdirSync(lib)) {
+      if (!/\.so(\.|$)/.test(f)) continue;
+      link(join(lib, f), join(deps, "lib", f));
+      n++;
+    }
+  }
+  return n;
 }
 
 /** N-API version node-pre-gyp will look under: the highest the package lists that Node has. */

@@ -20,7 +20,7 @@ export function demoSizes(quick: boolean): DemoSizes {
 
 export async function demo(args: string[]): Promise<number> {
   const quick = args.includes("--quick") || process.env.POLYTASK_QUICK === "1";
-  const out = valueOf(args, "--out") ?? "runs/demo";
+  const out = flagValue(args, "--out") ?? "runs/demo";
   const sizes = demoSizes(quick);
   await pt.useBackend();
 
@@ -70,7 +70,7 @@ export async function demo(args: string[]): Promise<number> {
   return 0;
 }
 
-function valueOf(args: string[], flag: string): string | undefined {
+function flagValue(args: string[], flag: string): string | undefined {
   const i = args.indexOf(flag);
   return i >= 0 ? args[i + 1] : undefined;
 }

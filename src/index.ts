@@ -111,6 +111,7 @@ export type {
   Shape,
 } from "./model/index.js";
 export { Run, load } from "./train/run.js";
+export { setDefaultListeners, defaultListeners } from "./train/defaults.js";
 export { optimizers } from "./train/optimizers/index.js";
 export type { Optimizer, OptimizerInstance } from "./train/optimizers/index.js";
 export { schedules } from "./train/schedule.js";

@@ -14,6 +14,7 @@ import type { Model } from "../model/builder.js";
 import { Network } from "../model/network.js";
 import { Random } from "../util/random.js";
 import { TrainingAnalysis } from "./analysis.js";
+import { defaultListeners } from "./defaults.js";
 import { EarlyStopping } from "./earlyStopping.js";
 import { EpochStats, epochLog } from "./epochLog.js";
 import type { EpochLog, TrainingListener } from "./events.js";
@@ -102,7 +103,10 @@ export async function fit<T extends string>(
       time0 = resume.time;
       if (early && resume.early) early.state = { ...resume.early.state };
     }
-    const listeners: TrainingListener[] = [...(opts.listeners ?? []), ...(early ? [early] : [])];
+    const listeners: TrainingListener[] = [
+      ...(opts.listeners ?? defaultListeners()),
+      ...(early ? [early] : []),
+    ];
     const emit = async <K extends keyof TrainingListener>(
       k: K,
       e: Parameters<NonNullable<TrainingListener[K]>>[0],

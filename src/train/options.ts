@@ -63,7 +63,10 @@ export interface FitOptions<T extends string = string> {
   earlyStopping?: EarlyStoppingOptions;
   /** Metrics per task, overriding the heads' defaults. */
   metrics?: { readonly [K in T]?: readonly string[] };
-  /** Listeners for train-begin, step, epoch-end and train-end events. */
+  /**
+   * Listeners for train-begin, step, epoch-end and train-end events. Defaults to the installed
+   * default listeners (`setDefaultListeners`; e.g. the notebook's live view), none otherwise.
+   */
   listeners?: readonly TrainingListener[];
   /** Stops training at the next step boundary when aborted. */
   signal?: AbortSignal;

@@ -10,6 +10,7 @@ import { regression } from "../../src/model/heads/regression.js";
 import { Network } from "../../src/model/network.js";
 import type { WeightMap } from "../../src/model/spec.js";
 import { interruptTarget } from "../../src/notebook/host.js";
+import { setDefaultListeners } from "../../src/train/defaults.js";
 import type { StepEvent, TrainingListener } from "../../src/train/events.js";
 import { mgda } from "../../src/train/weighting/mgda.js";
 import { pcgrad } from "../../src/train/weighting/pcgrad.js";
@@ -289,6 +290,22 @@ describe("training loop", () => {
       "flat during training",
     );
     assert.equal(tf.memory().numTensors, n0);
+  });
+});
+
+describe("default listeners", () => {
+  before(useCpu);
+  it("attaches the installed default listeners unless listeners are given", async () => {
+    const { cls } = toyTasks(32);
+    let begins = 0;
+    setDefaultListeners(() => [{ onTrainBegin: () => void begins++ }]);
+    try {
+      await base.fit({ cls }, { epochs: 1, batchSize: 16 });
+      await base.fit({ cls }, { epochs: 1, batchSize: 16, listeners: [] });
+    } finally {
+      setDefaultListeners(undefined);
+    }
+    assert.equal(begins, 1);
   });
 });
 

@@ -227,7 +227,10 @@ export async function fit<T extends string>(
         );
       await emit("onEpochEnd", log);
     }
+    // restore-best only when early stopping ended the run: an interrupted or completed run keeps
+    // its last weights, so that resuming it continues exactly
     if (
+      reason === "earlyStopping" &&
       early?.bestWeights &&
       (opts.earlyStopping?.restoreBest ?? true) &&
       early.state.bestEpoch !== history[history.length - 1]?.epoch

@@ -30,7 +30,7 @@ export interface EarlyStoppingOptions {
   mode?: "min" | "max";
   /** Smallest change that counts as an improvement. Defaults to `0`. */
   minDelta?: number;
-  /** Restore the best epoch's weights at the end. Defaults to `true`. */
+  /** Restore the best epoch's weights when early stopping ends the run. Defaults to `true`. */
   restoreBest?: boolean;
 }
 

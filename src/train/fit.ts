@@ -230,7 +230,7 @@ export async function fit<T extends string>(
     // restore-best only when early stopping ended the run: an interrupted or completed run keeps
     // its last weights, so that resuming it continues exactly
     if (
-      reason === "earlyStopping" &&
+      (reason as TrainState["reason"]) === "earlyStopping" &&
       early?.bestWeights &&
       (opts.earlyStopping?.restoreBest ?? true) &&
       early.state.bestEpoch !== history[history.length - 1]?.epoch

@@ -116,7 +116,7 @@ export class Run<T extends string = string> {
     // hold per-run state: pass them again in `opts` when wanted
     const { signal: _signal, listeners: _listeners, ...saved } = this.fitOptions ?? {};
     const merged: FitOptions<T> = {
-      ...(c as unknown as FitOptions<T>),
+      ...(Object.fromEntries(Object.entries(c).filter(([k]) => k !== "tasks")) as FitOptions<T>),
       ...saved,
       sampler:
         saved.sampler ??

@@ -6,7 +6,7 @@
 import { split } from "../data/ops.js";
 import { create as createSampler } from "../data/samplers/index.js";
 import type { Dataset, TaskSampler } from "../data/types.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, UnknownNameError } from "../errors.js";
 import type { ModelDef } from "../model/spec.js";
 import { checkTaskData } from "./checks.js";
 import { resolveOptimizer } from "./optimizers/registry.js";
@@ -40,12 +40,49 @@ function positiveInt(field: string, v: unknown, dflt: number): number {
   return x as number;
 }
 
+const OPTION_NAMES = [
+  "epochs",
+  "batchSize",
+  "seed",
+  "sampler",
+  "weighting",
+  "optimizer",
+  "lr",
+  "schedule",
+  "clipNorm",
+  "clipValue",
+  "regularize",
+  "validationSplit",
+  "validationData",
+  "earlyStopping",
+  "metrics",
+  "listeners",
+  "signal",
+  "handleSigint",
+  "evalBatchSize",
+  "verbose",
+  "analysis",
+];
+
+function checkOptionNames(opts: object): void {
+  for (const [k, v] of Object.entries(opts))
+    if (!OPTION_NAMES.includes(k) && v !== undefined)
+      throw new UnknownNameError("fit option", k, OPTION_NAMES);
+}
+
 export function setupFit(
   def: ModelDef,
   data: Readonly<Record<string, Dataset | undefined>>,
   opts: FitOptions<string>,
   resume?: TrainState,
 ): FitSetup {
+  if (opts === null || typeof opts !== "object")
+    throw new ConfigError(`fit(data, opts): opts must be an object, got ${String(opts)}.`, {
+      field: "opts",
+      value: opts,
+      expected: "an options object",
+    });
+  checkOptionNames(opts);
   const tasks = checkTaskData(def, data, "fit");
   const epochs = positiveInt("epochs", opts.epochs, 1);
   const batchSize = positiveInt("batchSize", opts.batchSize, 32);

@@ -245,6 +245,11 @@ describe("training loop", () => {
       base.fit({ cls }, { weighting: "nope" }),
       /Known weighting strategy names: ew/,
     );
+    // a misspelt option (from plain JavaScript or a JSON config) is an error, not ignored
+    await assert.rejects(
+      base.fit({ cls }, { epoch: 3 } as never),
+      /Unknown fit option "epoch". Known fit option names: epochs, batchSize/,
+    );
   });
 
   it("optimizers, schedules and clipping all train", async () => {

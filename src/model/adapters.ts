@@ -44,6 +44,6 @@ export function makeAdapter(
   const lin = dense(f.scope("proj"), [sizeOf(from)], sizeOf(to), "linear");
   return {
     outputShape: to,
-    apply: (x, ctx) => lin.apply(x.reshape([-1, sizeOf(from)]), ctx).reshape([-1, ...to]),
+    apply: (x, ctx) => lin.apply(x.toFloat().reshape([-1, sizeOf(from)]), ctx).reshape([-1, ...to]),
   };
 }

@@ -125,7 +125,8 @@ export type {
   TrainingListener,
 } from "./train/events.js";
 export { metrics, deltaM } from "./eval/index.js";
-export type { Metric, Evaluation, EvaluateOptions } from "./eval/index.js";
+export type { Metric, Evaluation, EvaluateOptions, Predictions } from "./eval/index.js";
+export type { AnalysisOptions } from "./train/analysis.js";
 
 // plots, tables and notebook display (src/viz, src/notebook)
 export {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
+import { uniform } from "../../../src/data/samplers/uniform.js";
 import { arch } from "../../../src/model/arch/index.js";
 import { mlp } from "../../../src/model/backbones/mlp.js";
 import { model } from "../../../src/model/builder.js";
@@ -50,6 +51,28 @@ describe("weighting strategies in the training loop", () => {
         for (const t of ["cls", "reg"])
           assert.ok(Number.isFinite(e[`weight/${t}`]), `weight/${t} = ${e[`weight/${t}`]}`);
       assert.equal(tf.memory().numTensors, n0);
+    });
+  }
+});
+
+describe("loss-based strategies when each step trains one task", () => {
+  before(useCpu);
+  const { cls, reg } = toyTasks(64);
+
+  for (const name of ["uncertainty", "famo", "dwa", "rlw"]) {
+    it(`${name}: absent tasks leave the strategy's state alone; losses drop`, async () => {
+      const run = await base.fit(
+        { cls, reg },
+        { epochs: 4, batchSize: 16, lr: 0.01, weighting: name, seed: 2, sampler: uniform() },
+      );
+      const h = run.history;
+      assert.ok(h[3]["loss/reg"] < h[0]["loss/reg"], "reg loss drops");
+      assert.ok(h[3]["loss/cls"] < h[0]["loss/cls"], "cls loss drops");
+      for (const e of h)
+        for (const t of ["cls", "reg"]) {
+          const w = e[`weight/${t}`];
+          assert.ok(Number.isFinite(w) && w > 0 && w < 10, `weight/${t} = ${w}`);
+        }
     });
   }
 });

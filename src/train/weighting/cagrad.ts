@@ -1,10 +1,10 @@
-import { activeSetNewton, cagradObjective, projectedGradient } from "./cagrad-solver.js";
 /**
  * CAGrad: Liu et al., "Conflict-Averse Gradient Descent for Multi-task Learning", NeurIPS 2021.
  * Maximises the worst-case local improvement of any task within a ball of radius
  * `c * ||g0||` around the average gradient g0: with `w* = argmin_{w in simplex}
  * w^T G g0 + c ||g0|| ||G^T w||`, the update is `(g0 + c ||g0|| / ||g_w|| g_w) / (1 + c^2)`.
  */
+import { activeSetNewton, cagradObjective, projectedGradient } from "./cagrad-solver.js";
 import { type GradientModeArgs, defineStrategy, needsFor, nonNegative } from "./define.js";
 import { gradientInstance } from "./gradients.js";
 import { type Matrix, dot, matVec, quad } from "./linalg.js";

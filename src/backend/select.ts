@@ -130,8 +130,8 @@ async function initTensorflow(
   return make({
     name: "tensorflow",
     device: native.gpu ? "gpu" : "cpu",
-    threads: availableParallelism(),
-    patchedKernels: [],
+    threads: Number(process.env.TF_NUM_INTRAOP_THREADS) || availableParallelism(),
+    patchedKernels: native.patchedKernels,
     version: native.tfVersion,
     devices: native.devices,
     skipped,

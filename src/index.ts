@@ -180,3 +180,7 @@ export type {
   DisplayHost,
   MimeBundle,
 } from "./notebook/index.js";
+
+// fit shows a live view by default in a notebook or an interactive terminal
+import { installDefaultListeners } from "./notebook/defaults.js";
+installDefaultListeners();

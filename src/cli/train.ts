@@ -13,7 +13,12 @@
  *       "test":  { "source": "mnist", "split": "test", "limit": 1000 }
  *     }
  *   },
- *   "fit": { "epochs": 2, "batchSize": 64, "weighting": "uncertainty", "sampler": "all" },
+ *   "fit": {
+ *     "epochs": 2, "batchSize": 64,
+ *     "weighting": "pcgrad",                        // a name, or { "name": "cagrad", "c": 0.4 }
+ *     "sampler": { "name": "uniform", "mode": "all" },  // a name, or { "name", ...options }
+ *     "optimizer": { "name": "adam", "lr": 0.001 }
+ *   },
  *   "out": "runs/my-run"
  * }
  *
@@ -49,7 +54,7 @@ export interface TrainConfig {
   input: number[];
   backbone: { kind: string; [option: string]: unknown };
   tasks: Record<string, TaskConfig>;
-  fit?: FitOptions;
+  fit?: Record<string, unknown>;
   out?: string;
 }
 
@@ -115,6 +120,28 @@ async function loadSource(src: SourceConfig, field: string, baseDir: string): Pr
   return picked as Dataset;
 }
 
+type Named = { name: string; [option: string]: unknown };
+const isNamed = (v: unknown): v is Named =>
+  typeof v === "object" && v !== null && typeof (v as Named).name === "string";
+
+/** Turns `{ "name": ..., ...options }` entries of a JSON fit config into plug-in objects. */
+export function fitOptions(fit: Record<string, unknown>): FitOptions {
+  const out: Record<string, unknown> = { ...fit };
+  if (isNamed(fit.sampler)) {
+    const { name, ...opts } = fit.sampler;
+    out.sampler = pt.samplers.create(name, opts);
+  }
+  if (isNamed(fit.weighting)) {
+    const { name, ...opts } = fit.weighting;
+    out.weighting = pt.weighting.create(name, opts);
+  }
+  if (isNamed(fit.optimizer)) {
+    const { name, ...opts } = fit.optimizer;
+    out.optimizer = pt.optimizers.create(name, opts);
+  }
+  return out as FitOptions;
+}
+
 export async function trainCommand(args: string[]): Promise<number> {
   const file = args[0];
   if (!file) throw new ConfigError("usage: polytask train <config.json>", { field: "config" });
@@ -137,11 +164,13 @@ export async function trainCommand(args: string[]): Promise<number> {
   const test: Record<string, Dataset> = {};
   for (const [name, t] of Object.entries(cfg.tasks)) {
     const { kind, units, ...rest } = t.head;
-    m = m.head(name, headFromJSON({ kind, config: { units, hidden: [], metrics: [], ...rest } }));
+    // hidden layers and metrics default to the head's own when the config leaves them out
+    const config = { units, ...rest } as Parameters<typeof headFromJSON>[0]["config"];
+    m = m.head(name, headFromJSON({ kind, config }));
     train[name] = await loadSource(t.train, `tasks.${name}.train`, baseDir);
     if (t.test) test[name] = await loadSource(t.test, `tasks.${name}.test`, baseDir);
   }
-  const run = await m.fit(train, { verbose: true, ...cfg.fit });
+  const run = await m.fit(train, { verbose: true, ...fitOptions(cfg.fit ?? {}) });
   if (Object.keys(test).length) {
     const result = await run.evaluate(test);
     console.log(JSON.stringify(result.tasks, null, 2));

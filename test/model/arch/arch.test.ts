@@ -175,3 +175,45 @@ for (const backend of ["cpu", "wasm"] as const) {
     });
   });
 }
+
+describe("ple", () => {
+  it("config round-trips; bad options are typed errors", () => {
+    const a = arch.ple({ sharedExperts: 2, taskExperts: 1, expertUnits: [8], levels: 2 });
+    const again = resolveArchitecture("ple", JSON.parse(JSON.stringify(a.config)));
+    assert.deepEqual(again.config, a.config);
+    assert.throws(() => arch.ple({ levels: 0 }), ConfigError);
+    assert.throws(() => arch.ple({ expertUnits: [0] }), ConfigError);
+  });
+
+  for (const backend of ["cpu", "wasm"] as const)
+    it(`two levels (${backend}): lower levels shared, top level owned by its task; fits without leaks`, async () => {
+      await tf.setBackend(backend);
+      const start = tf.memory().numTensors;
+      const { built, params } = await buildArch(
+        arch.ple({ sharedExperts: 2, taskExperts: 1, expertUnits: 8, levels: 2 }),
+        mlp({ units: [12] }),
+        [4],
+        TASKS,
+      );
+      assert.deepEqual(built.outputShape, [8]);
+      assert.ok(params.filter((p) => p.name.startsWith("arch/level0/")).every((p) => p.shared));
+      assert.ok(params.some((p) => p.name === "arch/level0/shared/gate/kernel"));
+      const top = params.filter((p) => p.name.startsWith("arch/level1/task/"));
+      assert.ok(
+        top.length > 0 &&
+          top.every((p) => !p.shared && p.name.startsWith(`arch/level1/task/${p.task}/`)),
+      );
+      assert.ok(
+        !params.some((p) => p.name.startsWith("arch/level1/shared/gate")),
+        "no shared gate at the top",
+      );
+      tf.tidy(() => {
+        const x = tf.randomNormal([3, 4], 0, 1, "float32", 6);
+        assert.deepEqual(built.represent("b", x, { training: false }).shape, [3, 8]);
+      });
+      const l = fitArch(built, params, 80);
+      assert.ok(l[l.length - 1] < 0.3 * l[0], `loss ${l[0]} -> ${l[l.length - 1]}`);
+      params.forEach((p) => p.variable.dispose());
+      assert.equal(tf.memory().numTensors, start);
+    });
+});

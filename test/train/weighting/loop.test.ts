@@ -81,7 +81,11 @@ describe("architectures through the fluent API", () => {
   before(useCpu);
   const { cls, reg } = toyTasks(64);
 
-  for (const a of [arch.mmoe({ experts: 3, expertUnits: 8 }), arch.crossStitch()]) {
+  for (const a of [
+    arch.mmoe({ experts: 3, expertUnits: 8 }),
+    arch.crossStitch(),
+    arch.ple({ levels: 2, expertUnits: 8 }),
+  ]) {
     it(`${a.kind}: fits with ew and pcgrad, and a checkpoint restores it`, async () => {
       const n0 = tf.memory().numTensors;
       const m = base.architecture(a);

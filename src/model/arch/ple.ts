@@ -1,0 +1,138 @@
+/**
+ * PLE: Tang et al., "Progressive Layered Extraction (PLE): A Novel Multi-Task Learning (MTL)
+ * Model for Personalized Recommendations", RecSys 2020. On the backbone's (flattened) features,
+ * each level has shared experts and per-task experts; task t's gate mixes its own and the
+ * shared experts, and (below the top level) a shared gate mixes all experts into the next
+ * level's shared input. One level is the paper's CGC. Top-level task experts and gates belong
+ * to their task; lower levels feed every task, so they are shared parameters.
+ */
+import type * as tf from "@tensorflow/tfjs";
+import { ConfigError, show } from "../../errors.js";
+import { type ForwardContext, type Module, sizeOf } from "../params.js";
+import { expertMlp, mixExperts, positiveInt, softmaxGate } from "./parts.js";
+import type { Architecture, ArchitectureBuildArgs, BuiltArchitecture } from "./types.js";
+
+export interface PleArgs {
+  /** Shared experts per level. Defaults to `2`. */
+  sharedExperts?: number;
+  /** Experts per task per level. Defaults to `1`. */
+  taskExperts?: number;
+  /** Units of each expert's dense ReLU layers: a number or a list. Defaults to `64`. */
+  expertUnits?: number | readonly number[];
+  /** Extraction levels. Defaults to `1` (CGC). */
+  levels?: number;
+}
+
+export interface PleConfig {
+  sharedExperts: number;
+  taskExperts: number;
+  expertUnits: number[];
+  levels: number;
+}
+
+interface Level {
+  shared: Module[];
+  task: Map<string, { experts: Module[]; gate: Module }>;
+  sharedGate?: Module;
+}
+
+export function ple(args: PleArgs = {}): Architecture<PleConfig> {
+  const sharedExperts = positiveInt("ple", "sharedExperts", args.sharedExperts, 2);
+  const taskExperts = positiveInt("ple", "taskExperts", args.taskExperts, 1);
+  const levels = positiveInt("ple", "levels", args.levels, 1);
+  const u = args.expertUnits ?? 64;
+  const expertUnits = typeof u === "number" ? [u] : [...u];
+  if (expertUnits.length === 0 || expertUnits.some((x) => !Number.isInteger(x) || x < 1))
+    throw new ConfigError(
+      `Architecture "ple": option "expertUnits" is ${show(u)}; expected a positive integer or a non-empty list of them.`,
+      { field: "expertUnits", value: u, expected: "a positive integer or list of them" },
+    );
+  const config: PleConfig = Object.freeze({
+    sharedExperts,
+    taskExperts,
+    expertUnits: Object.freeze(expertUnits) as number[],
+    levels,
+  });
+  return Object.freeze({
+    kind: "ple",
+    config,
+    async build(args: ArchitectureBuildArgs): Promise<BuiltArchitecture> {
+      const bottom = await args.backbone.build(
+        args.inputShape,
+        args.factory("backbone", "backbone"),
+      );
+      const outDim = expertUnits[expertUnits.length - 1];
+      const built: Level[] = [];
+      let inDim = sizeOf(bottom.outputShape);
+      for (let l = 0; l < levels; l++) {
+        const top = l === levels - 1;
+        const fs = args.factory(`arch/level${l}/shared`, "arch");
+        const level: Level = {
+          shared: Array.from({ length: sharedExperts }, (_, k) =>
+            expertMlp(fs.scope(`expert${k}`), inDim, expertUnits),
+          ),
+          task: new Map(),
+        };
+        for (const t of args.tasks) {
+          const ft = args.factory(`arch/level${l}/task/${t}`, "arch", top ? { task: t } : {});
+          level.task.set(t, {
+            experts: Array.from({ length: taskExperts }, (_, k) =>
+              expertMlp(ft.scope(`expert${k}`), inDim, expertUnits),
+            ),
+            gate: softmaxGate(ft.scope("gate"), inDim, taskExperts + sharedExperts),
+          });
+        }
+        if (!top)
+          level.sharedGate = softmaxGate(
+            fs.scope("gate"),
+            inDim,
+            args.tasks.length * taskExperts + sharedExperts,
+          );
+        built.push(level);
+        inDim = outDim;
+      }
+      const forward = (task: string, x: tf.Tensor, ctx: ForwardContext): tf.Tensor => {
+        const h = bottom.apply(x, ctx).reshape([-1, sizeOf(bottom.outputShape)]);
+        let sharedIn = h;
+        let taskIn = new Map(args.tasks.map((t) => [t, h]));
+        for (const level of built) {
+          const sharedOut = level.shared.map((m) => m.apply(sharedIn, ctx));
+          // The top level only needs the requested task; lower levels need every task.
+          const needed = level.sharedGate ? args.tasks : [task];
+          const taskOut = new Map(
+            needed.map((t) => [
+              t,
+              level.task.get(t)!.experts.map((m) => m.apply(taskIn.get(t)!, ctx)),
+            ]),
+          );
+          const next = new Map<string, tf.Tensor>();
+          for (const t of needed) {
+            const p = level.task.get(t)!;
+            next.set(
+              t,
+              mixExperts(p.gate.apply(taskIn.get(t)!, ctx), [...taskOut.get(t)!, ...sharedOut]),
+            );
+          }
+          if (level.sharedGate)
+            sharedIn = mixExperts(level.sharedGate.apply(sharedIn, ctx), [
+              ...needed.flatMap((t) => taskOut.get(t)!),
+              ...sharedOut,
+            ]);
+          taskIn = next;
+        }
+        return taskIn.get(task)!;
+      };
+      return {
+        outputShape: [outDim],
+        represent: (task, x, ctx) => {
+          if (!args.tasks.includes(task))
+            throw new ConfigError(
+              `Architecture "ple": unknown task "${task}". Known tasks: ${args.tasks.join(", ")}.`,
+              { task },
+            );
+          return forward(task, x, ctx);
+        },
+      };
+    },
+  });
+}

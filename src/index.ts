@@ -75,7 +75,7 @@ export {
 } from "./train/weighting/registry.js";
 export type { GradientMode } from "./train/weighting/define.js";
 export { arch } from "./model/arch/index.js";
-export type { MmoeArgs, CrossStitchArgs } from "./model/arch/index.js";
+export type { MmoeArgs, CrossStitchArgs, PleArgs } from "./model/arch/index.js";
 export * as analysis from "./eval/analysis/index.js";
 export { singleTaskBaselines } from "./eval/analysis/baselines.js";
 export type { AnalysisProbe, ConflictSummary } from "./eval/analysis/index.js";

@@ -5,8 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import {
-  type Attrs,
-  type Inputs,
+  type KernelArgs,
   type WasmBackend,
   f32,
   release,
@@ -38,11 +37,7 @@ function take(backend: WasmBackend, t: tf.TensorInfo, i: number): tf.TensorInfo 
   return out;
 }
 
-export function batchMatMul(args: {
-  inputs: Inputs;
-  backend: WasmBackend;
-  attrs?: Attrs;
-}): tf.TensorInfo {
+export function batchMatMul(args: KernelArgs): tf.TensorInfo {
   const { backend } = args;
   const a = args.inputs.a as tf.TensorInfo;
   const b = args.inputs.b as tf.TensorInfo;

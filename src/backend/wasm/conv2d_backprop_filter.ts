@@ -5,21 +5,9 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { conv2d, convInfo } from "./conv_util.js";
-import {
-  type Attrs,
-  type Inputs,
-  type WasmBackend,
-  f32,
-  release,
-  transpose,
-  zeros,
-} from "./wasm_backend.js";
+import { type KernelArgs, f32, release, transpose, zeros } from "./wasm_backend.js";
 
-export function conv2DBackpropFilter(args: {
-  inputs: Inputs;
-  backend: WasmBackend;
-  attrs?: Attrs;
-}): tf.TensorInfo {
+export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const { backend } = args;
   const attrs = args.attrs ?? {};
   const x = args.inputs.x as tf.TensorInfo;

@@ -6,7 +6,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { conv2DBackpropInputGemm } from "./col2im.js";
 import { conv2d, convInfo } from "./conv_util.js";
-import { type Attrs, type Inputs, type WasmBackend, f32, release, zeros } from "./wasm_backend.js";
+import { type KernelArgs, type WasmBackend, f32, release, zeros } from "./wasm_backend.js";
 
 /** W[a,b,ci,co] -> Wf[fh-1-a, fw-1-b, co, ci]. */
 function flipFilter(backend: WasmBackend, filter: tf.TensorInfo): tf.TensorInfo {
@@ -92,11 +92,7 @@ const GEMM_WASTE_RATIO = 2;
 /** Largest column matrix (floats) the gemm form may allocate: 128 MiB. */
 const MAX_GEMM_COLS = 1 << 25;
 
-export function conv2DBackpropInput(args: {
-  inputs: Inputs;
-  backend: WasmBackend;
-  attrs?: Attrs;
-}): tf.TensorInfo {
+export function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
   const { backend } = args;
   const attrs = args.attrs ?? {};
   const dy = args.inputs.dy as tf.TensorInfo;

@@ -11,6 +11,7 @@ import { BackendError } from "../../errors.js";
 import {
   type Attrs,
   type Inputs,
+  type KernelArgs,
   type WasmBackend,
   type WasmKernelFunc,
   f32,
@@ -50,7 +51,7 @@ function foldWidth(
 
 /** A Conv2D/FusedConv2D kernel that folds 1-channel inputs and otherwise defers to the package. */
 export function foldedConv(kernelName: "Conv2D" | "FusedConv2D"): WasmKernelFunc {
-  return (args: { inputs: Inputs; backend: WasmBackend; attrs?: Attrs }): tf.TensorInfo => {
+  return (args: KernelArgs): tf.TensorInfo => {
     const { backend, inputs } = args;
     const attrs = args.attrs ?? {};
     const x = inputs.x as tf.TensorInfo;

@@ -59,3 +59,52 @@ export function conv2d(
     { strides, dilations, pad, dataFormat: "NHWC", dimRoundingMode: undefined },
   );
 }
+
+/** The NHWC geometry both depthwise-gradient loops walk (dy has co = ci * mult channels). */
+export interface DepthwiseGeometry {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  fh: number;
+  fw: number;
+  mult: number;
+  ho: number;
+  wo: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  top: number;
+  left: number;
+  co: number;
+}
+
+/** Shapes of x [n,h,w,ci] and filter [fh,fw,ci,mult] plus the attrs' strides, dilations, pads. */
+export function depthwiseGeometry(
+  xShape: number[],
+  filterShape: number[],
+  attrs: Attrs,
+): DepthwiseGeometry {
+  const info = convInfo(xShape, filterShape, attrs, true);
+  const [n, h, w, ci] = xShape as [number, number, number, number];
+  const [fh, fw, , mult] = filterShape as [number, number, number, number];
+  return {
+    n,
+    h,
+    w,
+    ci,
+    fh,
+    fw,
+    mult,
+    ho: info.outHeight,
+    wo: info.outWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    dh: info.dilationHeight,
+    dw: info.dilationWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+    co: ci * mult,
+  };
+}

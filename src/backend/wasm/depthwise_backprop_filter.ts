@@ -3,27 +3,20 @@
  * wasm heap, innermost over the contiguous channel axis. Strides, dilations and padding as tfjs.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { convInfo } from "./conv_util.js";
-import { type Attrs, type Inputs, type WasmBackend, f32 } from "./wasm_backend.js";
+import { depthwiseGeometry } from "./conv_util.js";
+import { type KernelArgs, f32 } from "./wasm_backend.js";
 
-export function depthwiseConv2dNativeBackpropFilter(args: {
-  inputs: Inputs;
-  backend: WasmBackend;
-  attrs?: Attrs;
-}): tf.TensorInfo {
+export function depthwiseConv2dNativeBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const { backend } = args;
   const attrs = args.attrs ?? {};
   const x = args.inputs.x as tf.TensorInfo;
   const dy = args.inputs.dy as tf.TensorInfo;
-  const filterShape = attrs.filterShape as [number, number, number, number];
-  const info = convInfo(x.shape, filterShape, attrs, true);
-  const [n, h, w, ci] = x.shape as [number, number, number, number];
-  const [fh, fw, , mult] = filterShape;
-  const { outHeight: ho, outWidth: wo, strideHeight: sh, strideWidth: sw } = info;
-  const { dilationHeight: dh, dilationWidth: dw } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
-  const co = ci * mult;
+  const filterShape = attrs.filterShape as number[];
+  const { n, h, w, ci, fh, fw, mult, ho, wo, sh, sw, dh, dw, top, left, co } = depthwiseGeometry(
+    x.shape,
+    filterShape,
+    attrs,
+  );
 
   const out = backend.makeOutput([fh, fw, ci, mult], "float32");
   const dW = f32(backend, out);

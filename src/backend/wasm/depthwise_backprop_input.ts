@@ -3,27 +3,20 @@
  * the wasm heap, innermost over the contiguous channel axis. Strides, dilations and padding as tfjs.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { convInfo } from "./conv_util.js";
-import { type Attrs, type Inputs, type WasmBackend, f32 } from "./wasm_backend.js";
+import { depthwiseGeometry } from "./conv_util.js";
+import { type KernelArgs, f32 } from "./wasm_backend.js";
 
-export function depthwiseConv2dNativeBackpropInput(args: {
-  inputs: Inputs;
-  backend: WasmBackend;
-  attrs?: Attrs;
-}): tf.TensorInfo {
+export function depthwiseConv2dNativeBackpropInput(args: KernelArgs): tf.TensorInfo {
   const { backend } = args;
   const attrs = args.attrs ?? {};
   const dy = args.inputs.dy as tf.TensorInfo;
   const filter = args.inputs.filter as tf.TensorInfo;
-  const inputShape = attrs.inputShape as [number, number, number, number];
-  const info = convInfo(inputShape, filter.shape, attrs, true);
-  const [n, h, w, ci] = inputShape;
-  const [fh, fw, , mult] = filter.shape as [number, number, number, number];
-  const { outHeight: ho, outWidth: wo, strideHeight: sh, strideWidth: sw } = info;
-  const { dilationHeight: dh, dilationWidth: dw } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
-  const co = ci * mult;
+  const inputShape = attrs.inputShape as number[];
+  const { n, h, w, ci, fh, fw, mult, ho, wo, sh, sw, dh, dw, top, left, co } = depthwiseGeometry(
+    inputShape,
+    filter.shape,
+    attrs,
+  );
 
   const out = backend.makeOutput([n, h, w, ci], "float32");
   const dx = f32(backend, out);

@@ -7,10 +7,9 @@ import type * as tf from "@tensorflow/tfjs";
 import { BackendError } from "../../errors.js";
 import { batchMatMul } from "./batch_mat_mul.js";
 import {
-  type Attrs,
   type Inputs,
+  type KernelArgs,
   type WasmBackend,
-  f32,
   rank1Bias,
   release,
   runKernel,
@@ -73,11 +72,7 @@ function activate(
   return y;
 }
 
-export function fusedMatMul(args: {
-  inputs: Inputs;
-  backend: WasmBackend;
-  attrs?: Attrs;
-}): tf.TensorInfo {
+export function fusedMatMul(args: KernelArgs): tf.TensorInfo {
   const { backend } = args;
   const {
     a,

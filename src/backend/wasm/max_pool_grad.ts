@@ -4,13 +4,9 @@
  * handled as tfjs's cpu kernel does). The package's kernel was the step's top hot spot.
  */
 import * as tf from "@tensorflow/tfjs";
-import { type Attrs, type Inputs, type WasmBackend, f32 } from "./wasm_backend.js";
+import { type KernelArgs, f32 } from "./wasm_backend.js";
 
-export function maxPoolGrad(args: {
-  inputs: Inputs;
-  backend: WasmBackend;
-  attrs?: Attrs;
-}): tf.TensorInfo {
+export function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
   const { backend } = args;
   const attrs = args.attrs ?? {};
   const input = args.inputs.input as tf.TensorInfo;

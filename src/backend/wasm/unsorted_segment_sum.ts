@@ -4,13 +4,9 @@ import type * as tf from "@tensorflow/tfjs";
  * straight on the wasm heap. Ids outside [0, numSegments) are dropped, as in TensorFlow.
  */
 import { BackendError } from "../../errors.js";
-import { type Attrs, type Inputs, type WasmBackend, sizeOf } from "./wasm_backend.js";
+import { type KernelArgs, sizeOf } from "./wasm_backend.js";
 
-export function unsortedSegmentSum(args: {
-  inputs: Inputs;
-  backend: WasmBackend;
-  attrs?: Attrs;
-}): tf.TensorInfo {
+export function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
   const { backend } = args;
   const x = args.inputs.x as tf.TensorInfo;
   const segmentIds = args.inputs.segmentIds as tf.TensorInfo;

@@ -18,12 +18,15 @@ export interface WasmBackend {
 export type Attrs = Record<string, unknown>;
 export type Inputs = Record<string, tf.TensorInfo>;
 
-/** A kernel function as registered with tf.registerKernel. */
-export type WasmKernelFunc = (args: {
+/** What tfjs passes to a kernel function. */
+export interface KernelArgs {
   inputs: Inputs;
   backend: WasmBackend;
   attrs?: Attrs;
-}) => tf.TensorInfo | tf.TensorInfo[];
+}
+
+/** A kernel function as registered with tf.registerKernel. */
+export type WasmKernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
 /** Kernels as the wasm package shipped them, saved before we replace any of them. */
 const originals = new Map<string, WasmKernelFunc>();

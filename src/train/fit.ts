@@ -163,18 +163,25 @@ export async function fit<T extends string>(
             broke = true;
             break;
           }
-          applyUpdate({
-            res,
-            trainable,
-            instance,
-            reg,
-            optimizer,
-            lr,
-            clipNorm: opts.clipNorm,
-            clipValue: opts.clipValue,
-          });
+          // every label of the step masked: nothing to apply, the strategy's state stays put
+          const any = Object.keys(res.losses).length > 0;
+          if (any)
+            applyUpdate({
+              res,
+              trainable,
+              instance,
+              reg,
+              optimizer,
+              lr,
+              clipNorm: opts.clipNorm,
+              clipValue: opts.clipValue,
+            });
           stats.addStep(res);
-          observeAfterStep(net, tasks, batch, instance, ctx);
+          if (any)
+            observeAfterStep(net, tasks, batch, instance, {
+              ...ctx,
+              active: tasks.map((t) => t in (res as StepResult).losses),
+            });
         } finally {
           for (const t of stateBefore) t.dispose();
           if (res) {

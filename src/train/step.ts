@@ -86,11 +86,35 @@ function collect(
 }
 
 /** Computes the step's gradients. Tensors in the result are the caller's to dispose. */
-export function computeStep(a: StepArgs): StepResult {
-  const present = presentTasks(a.tasks, a.step);
+export function computeStep(args: StepArgs): StepResult {
+  const present = presentTasks(args.tasks, args.step);
+  // no task has a label in this step: nothing to differentiate, the strategy is not called
+  if (present.length === 0) return { losses: {}, weights: {}, grads: new Map(), outputs: {} };
+  // the strategies read which tasks take part from `ctx.active` (not from a zero loss)
+  const a: StepArgs = {
+    ...args,
+    ctx: { ...args.ctx, active: args.tasks.map((t) => present.includes(t)) },
+  };
+  const grads = new Map<tf.Variable, tf.Tensor>();
+  const outputs: Record<string, TaskOutput> = {};
+  try {
+    return stepGradients(a, present, grads, outputs);
+  } catch (e) {
+    // an error mid-step (a strategy, a head) must not leak the tensors made so far
+    for (const g of grads.values()) g.dispose();
+    for (const o of Object.values(outputs)) o.pred.dispose();
+    throw e;
+  }
+}
+
+function stepGradients(
+  a: StepArgs,
+  present: readonly string[],
+  grads: Map<tf.Variable, tf.Tensor>,
+  outputs: Record<string, TaskOutput>,
+): StepResult {
   const T = a.tasks.length;
   const fwd: ForwardContext = { training: true, random: a.random };
-  const outputs: Record<string, TaskOutput> = {};
   const modelVars = a.trainable.map((p) => p.variable);
   const lossOf = (t: string, ctx: ForwardContext, keepPred: boolean): tf.Scalar => {
     const b = a.step[t] as Batch;
@@ -98,7 +122,6 @@ export function computeStep(a: StepArgs): StepResult {
     if (keepPred) outputs[t] = { pred: tf.keep(a.net.head(t).predict(out)), batch: b };
     return taskLoss(a.net.head(t), out, b);
   };
-  const grads = new Map<tf.Variable, tf.Tensor>();
   let lossValues = new Float32Array(T);
   let weights: number[] = new Array(T).fill(0);
 
@@ -140,51 +163,56 @@ export function computeStep(a: StepArgs): StepResult {
     const shared = a.trainable.filter((p) => p.shared).map((p) => p.variable);
     const rows: tf.Tensor1D[] = [];
     const sharedGrads: tf.NamedTensorMap[] = [];
-    a.tasks.forEach((t, i) => {
-      if (!present.includes(t)) {
-        sharedGrads.push({});
-        return;
-      }
-      const own = a.trainable.filter((p) => p.task === t).map((p) => p.variable);
-      const { value, grads: named } = tf.variableGrads(
-        () => lossOf(t, fwd, true),
-        [...shared, ...own],
-      );
-      lossValues[i] = value.dataSync()[0];
-      value.dispose();
-      collect(named, own, grads);
-      sharedGrads.push(named);
-    });
-    const combineGradients = a.instance.combineGradients;
-    if (!combineGradients)
-      throw new Error("Weighting instance needs gradients but has no combineGradients.");
-    const combined = tf.tidy(() => {
-      // nothing shared to balance (a frozen backbone): every task keeps its own gradient
-      if (shared.length === 0) {
-        weights = a.tasks.map((t) => (present.includes(t) ? 1 : 0));
-        return tf.zeros([0]) as tf.Tensor1D;
-      }
-      for (const named of sharedGrads)
-        rows.push(
-          tf.concat(
-            shared.map((v) => (named[v.name] ?? tf.zerosLike(v)).reshape([-1])),
-          ) as tf.Tensor1D,
+    let combined: tf.Tensor1D | undefined;
+    try {
+      a.tasks.forEach((t, i) => {
+        if (!present.includes(t)) {
+          sharedGrads.push({});
+          return;
+        }
+        const own = a.trainable.filter((p) => p.task === t).map((p) => p.variable);
+        const { value, grads: named } = tf.variableGrads(
+          () => lossOf(t, fwd, true),
+          [...shared, ...own],
         );
-      const G = tf.stack(rows) as tf.Tensor2D;
-      const c = combineGradients.call(a.instance, G, lossValues, a.ctx);
-      weights = c.weights;
-      return c.grad;
-    });
-    let off = 0;
-    for (const v of shared) {
-      grads.set(
-        v,
-        tf.tidy(() => combined.slice(off, v.size).reshape(v.shape)),
-      );
-      off += v.size;
+        lossValues[i] = value.dataSync()[0];
+        value.dispose();
+        collect(named, own, grads);
+        sharedGrads.push(named);
+      });
+      const combineGradients = a.instance.combineGradients;
+      if (!combineGradients)
+        throw new Error("Weighting instance needs gradients but has no combineGradients.");
+      const out = tf.tidy(() => {
+        // nothing shared to balance (a frozen backbone): every task keeps its own gradient
+        if (shared.length === 0) {
+          weights = a.tasks.map((t) => (present.includes(t) ? 1 : 0));
+          return tf.zeros([0]) as tf.Tensor1D;
+        }
+        for (const named of sharedGrads)
+          rows.push(
+            tf.concat(
+              shared.map((v) => (named[v.name] ?? tf.zerosLike(v)).reshape([-1])),
+            ) as tf.Tensor1D,
+          );
+        const G = tf.stack(rows) as tf.Tensor2D;
+        const c = combineGradients.call(a.instance, G, lossValues, a.ctx);
+        weights = c.weights;
+        return c.grad;
+      });
+      combined = out;
+      let off = 0;
+      for (const v of shared) {
+        grads.set(
+          v,
+          tf.tidy(() => out.slice(off, v.size).reshape(v.shape)),
+        );
+        off += v.size;
+      }
+    } finally {
+      combined?.dispose();
+      for (const named of sharedGrads) for (const v of shared) named[v.name]?.dispose();
     }
-    combined.dispose();
-    for (const named of sharedGrads) for (const v of shared) named[v.name]?.dispose();
   } else {
     // representationGradients: look-ahead pass on a copy of the dropout RNG
     const look: ForwardContext = {
@@ -215,8 +243,11 @@ export function computeStep(a: StepArgs): StepResult {
     });
     weights = w;
     const wt = tf.tensor1d(w);
-    weightedBackward((ls) => tf.sum(tf.mul(ls, wt)), modelVars);
-    wt.dispose();
+    try {
+      weightedBackward((ls) => tf.sum(tf.mul(ls, wt)), modelVars);
+    } finally {
+      wt.dispose();
+    }
   }
   return {
     losses: toRecord(a.tasks, present, lossValues),

@@ -1,6 +1,7 @@
 /**
  * Checkpoints on disk. A directory holds `spec.json` (the model spec), `weights.json` +
  * `weights.bin` (parameters by name), `theta0.*` (L2-SP reference weights, when used),
+ * `best.*` (the early-stopping best epoch's weights, when kept),
  * `optimizer.json` + `optimizer.bin` and `state.json` (history, RNG, loader and strategy state,
  * the run's options). It is written into a temporary sibling directory and renamed into place,
  * so a crash never leaves a half-written checkpoint.
@@ -65,7 +66,7 @@ export async function writeCheckpoint(dir: string, data: CheckpointData): Promis
   await mkdir(parent, { recursive: true });
   const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
   await mkdir(tmp, { recursive: true });
-  const { optimizer, theta0, ...rest } = data.state;
+  const { optimizer, theta0, early, ...rest } = data.state;
   const w = packWeights(data.weights);
   await writeFile(join(tmp, "spec.json"), JSON.stringify(data.spec, null, 1));
   await writeFile(join(tmp, "weights.json"), JSON.stringify(w.manifest));
@@ -74,6 +75,11 @@ export async function writeCheckpoint(dir: string, data: CheckpointData): Promis
     const t = packWeights(theta0);
     await writeFile(join(tmp, "theta0.json"), JSON.stringify(t.manifest));
     await writeFile(join(tmp, "theta0.bin"), t.bin);
+  }
+  if (early?.bestWeights) {
+    const b = packWeights(early.bestWeights);
+    await writeFile(join(tmp, "best.json"), JSON.stringify(b.manifest));
+    await writeFile(join(tmp, "best.bin"), b.bin);
   }
   const slots = new Map(
     Object.entries(optimizer.slots).map(([k, v]) => [
@@ -87,7 +93,14 @@ export async function writeCheckpoint(dir: string, data: CheckpointData): Promis
     JSON.stringify({ name: optimizer.name, step: optimizer.step, ...o.manifest }),
   );
   await writeFile(join(tmp, "optimizer.bin"), o.bin);
-  await writeFile(join(tmp, "state.json"), JSON.stringify({ format: CHECKPOINT_FORMAT, ...rest }));
+  await writeFile(
+    join(tmp, "state.json"),
+    JSON.stringify({
+      format: CHECKPOINT_FORMAT,
+      ...rest,
+      ...(early ? { early: { state: early.state } } : {}),
+    }),
+  );
   if (await exists(dir)) {
     const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
     await rename(dir, old);
@@ -133,6 +146,16 @@ export async function readCheckpoint(dir: string): Promise<CheckpointData> {
       JSON.parse(await readFile(join(dir, "theta0.json"), "utf8")),
       await readFile(join(dir, "theta0.bin")),
     );
+  const early =
+    stateJson.early && (await exists(join(dir, "best.json")))
+      ? {
+          ...stateJson.early,
+          bestWeights: unpackWeights(
+            JSON.parse(await readFile(join(dir, "best.json"), "utf8")),
+            await readFile(join(dir, "best.bin")),
+          ),
+        }
+      : stateJson.early;
   const om = JSON.parse(await readFile(join(dir, "optimizer.json"), "utf8")) as Manifest & {
     name: string;
     step: number;
@@ -144,5 +167,9 @@ export async function readCheckpoint(dir: string): Promise<CheckpointData> {
     slots: Object.fromEntries(slotMap),
   };
   const { format: _, ...rest } = stateJson;
-  return { spec, weights, state: { ...rest, optimizer, ...(theta0 ? { theta0 } : {}) } };
+  return {
+    spec,
+    weights,
+    state: { ...rest, optimizer, ...(theta0 ? { theta0 } : {}), ...(early ? { early } : {}) },
+  };
 }

@@ -101,7 +101,10 @@ export async function fit<T extends string>(
       epoch = resume.epoch;
       step = resume.step;
       time0 = resume.time;
-      if (early && resume.early) early.state = { ...resume.early.state };
+      if (early && resume.early) {
+        early.state = { ...resume.early.state };
+        early.bestWeights = resume.early.bestWeights;
+      }
     }
     const listeners: TrainingListener[] = [
       ...(opts.listeners ?? defaultListeners()),
@@ -254,7 +257,14 @@ export async function fit<T extends string>(
       weightingRandom: weightingRandom.getState(),
       weighting: instance.getState(),
       optimizer: optimizer.getState(),
-      ...(early ? { early: { state: early.state } } : {}),
+      ...(early
+        ? {
+            early: {
+              state: { ...early.state },
+              ...(early.bestWeights ? { bestWeights: early.bestWeights } : {}),
+            },
+          }
+        : {}),
       ...(reg.active ? { theta0: reg.referenceWeights() } : {}),
       reason,
       ...(stopMessage ? { message: stopMessage } : {}),

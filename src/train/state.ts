@@ -41,7 +41,8 @@ export interface TrainState {
   weightingRandom: RandomState;
   weighting: unknown;
   optimizer: OptimizerState;
-  early?: { state: EarlyStoppingState };
+  /** Early-stopping progress and the best epoch's weights (to restore them after a resume). */
+  early?: { state: EarlyStoppingState; bestWeights?: WeightMap };
   /** L2-SP reference weights (absent without L2-SP). */
   theta0?: WeightMap;
   reason: "completed" | "earlyStopping" | "interrupted" | "nanLoss";

@@ -3,6 +3,9 @@
  * `WeightingContext.active` passed by the loop.
  */
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { fromArrays } from "../../src/data/from-arrays.js";
@@ -12,6 +15,9 @@ import { model } from "../../src/model/builder.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import { regression } from "../../src/model/heads/regression.js";
 import { Network } from "../../src/model/network.js";
+import type { WeightMap } from "../../src/model/spec.js";
+import type { FitOptions } from "../../src/train/options.js";
+import { Run } from "../../src/train/run.js";
 import { computeStep } from "../../src/train/step.js";
 import { defineStrategy } from "../../src/train/weighting/define.js";
 import { weighting } from "../../src/train/weighting/index.js";
@@ -161,5 +167,45 @@ describe("training loop review", () => {
     }
     // both tasks took part in some step
     assert.ok(seen.some((s) => s.active?.[0]) && seen.some((s) => s.active?.[1]));
+  });
+
+  it("early stopping restores the best epoch also after an interrupt and a resume (in memory and from disk)", async () => {
+    // training loss falls, so "max" mode makes epoch 0 the best: stop after epoch 2, restore 0
+    const opts: FitOptions<"cls" | "reg"> = {
+      epochs: 6,
+      batchSize: 16,
+      seed: 3,
+      lr: 0.05,
+      earlyStopping: { monitor: "loss", mode: "max", patience: 2 },
+      listeners: [],
+    };
+    const full = await base.fit({ cls, reg }, opts);
+    assert.equal(full.reason, "earlyStopping");
+    const ac = new AbortController();
+    const part = await base.fit(
+      { cls, reg },
+      {
+        ...opts,
+        signal: ac.signal,
+        listeners: [{ onEpochEnd: (log) => void (log.epoch === 1 && ac.abort()) }],
+      },
+    );
+    assert.equal(part.reason, "interrupted");
+    const same = (a: WeightMap | undefined, b: WeightMap | undefined) => {
+      assert.ok(a && b);
+      for (const [k, v] of a) assert.deepEqual(v.values, b.get(k)?.values, k);
+    };
+    const resumed = await part.resume({ cls, reg }, { listeners: [] });
+    assert.equal(resumed.reason, "earlyStopping");
+    same(resumed.model.def.weights, full.model.def.weights);
+    const dir = await mkdtemp(join(tmpdir(), "polytask-review-"));
+    try {
+      await part.save(dir);
+      const fromDisk = await (await Run.load<"cls" | "reg">(dir)).resume({ cls, reg }, opts);
+      assert.equal(fromDisk.reason, "earlyStopping");
+      same(fromDisk.model.def.weights, full.model.def.weights);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

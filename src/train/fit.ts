@@ -205,7 +205,8 @@ export async function fit<T extends string>(
         });
         stepInEpoch++;
         await yieldToEventLoop();
-        if (stopper.requested) {
+        // at the epoch's last step the epoch is finished (and logged) first: see below
+        if (stopper.requested && stepInEpoch < loader.stepsPerEpoch) {
           reason = "interrupted";
           stopMessage = `Training interrupted (${stopper.requested}) at step ${step}, epoch ${epoch}; the model holds the weights after the last completed step.`;
           broke = true;
@@ -236,6 +237,10 @@ export async function fit<T extends string>(
             .join(" "),
         );
       await emit("onEpochEnd", log);
+      if (stopper.requested && reason === "completed" && epoch < epochs) {
+        reason = "interrupted";
+        stopMessage = `Training interrupted (${stopper.requested}) at step ${step}, epoch ${epoch}; the model holds the weights after the last completed step.`;
+      }
     }
     // restore-best only when early stopping ended the run: an interrupted or completed run keeps
     // its last weights, so that resuming it continues exactly

@@ -208,4 +208,33 @@ describe("training loop review", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("an interrupt at an epoch's last step keeps that epoch's log (no empty, NaN epoch after resume)", async () => {
+    const opts: FitOptions<"cls" | "reg"> = { epochs: 2, batchSize: 16, seed: 3, listeners: [] };
+    const full = await base.fit({ cls, reg }, opts);
+    const ac = new AbortController();
+    const part = await base.fit(
+      { cls, reg },
+      {
+        ...opts,
+        signal: ac.signal,
+        listeners: [
+          {
+            onStep: (e) =>
+              void (e.epoch === 0 && e.stepInEpoch === e.stepsPerEpoch - 1 && ac.abort()),
+          },
+        ],
+      },
+    );
+    assert.equal(part.reason, "interrupted");
+    const resumed = await part.resume({ cls, reg }, { listeners: [] });
+    assert.equal(resumed.history.length, 2);
+    for (const k of ["loss", "loss/cls", "accuracy/cls", "loss/reg", "mae/reg"]) {
+      const v = resumed.history[0][k];
+      assert.ok(Number.isFinite(v), `${k} = ${v}`);
+      assert.equal(v, full.history[0][k], k);
+    }
+    for (const [k, v] of full.model.def.weights ?? [])
+      assert.deepEqual(v.values, resumed.model.def.weights?.get(k)?.values, k);
+  });
 });

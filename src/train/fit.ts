@@ -75,16 +75,17 @@ export async function fit<T extends string>(
   let time0 = 0;
   let stopMessage: string | undefined;
   let reason: TrainState["reason"] = "completed";
-  const early = opts.earlyStopping
-    ? new EarlyStopping(opts.earlyStopping, {
-        stop: (m) => {
-          reason = "earlyStopping";
-          stopMessage = m;
-        },
-        snapshot: () => net.snapshot(),
-      })
-    : undefined;
   try {
+    // inside the try: a bad option must not leak the network or the SIGINT handler
+    const early = opts.earlyStopping
+      ? new EarlyStopping(opts.earlyStopping, {
+          stop: (m) => {
+            reason = "earlyStopping";
+            stopMessage = m;
+          },
+          snapshot: () => net.snapshot(),
+        })
+      : undefined;
     if (trainable.length === 0)
       throw new ConfigError(
         "Every parameter is frozen: nothing to train. Unfreeze a part (model.unfreeze(...)).",

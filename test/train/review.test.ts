@@ -237,4 +237,15 @@ describe("training loop review", () => {
     for (const [k, v] of full.model.def.weights ?? [])
       assert.deepEqual(v.values, resumed.model.def.weights?.get(k)?.values, k);
   });
+
+  it("a bad earlyStopping option leaks no tensors and no SIGINT handler", async () => {
+    const n0 = tf.memory().numTensors;
+    const sigint = process.listenerCount("SIGINT");
+    await assert.rejects(
+      base.fit({ cls, reg }, { epochs: 1, earlyStopping: { monitor: "" }, listeners: [] }),
+      /earlyStopping\.monitor/,
+    );
+    assert.equal(tf.memory().numTensors, n0);
+    assert.equal(process.listenerCount("SIGINT"), sigint);
+  });
 });

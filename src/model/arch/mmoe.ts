@@ -5,9 +5,9 @@
  * is `sum_k gate_t(h)_k * expert_k(h)`. Gates are task-specific parameters (part "arch").
  */
 import * as tf from "@tensorflow/tfjs";
-import { ConfigError, show } from "../../errors.js";
+import { ConfigError } from "../../errors.js";
 import { sizeOf } from "../params.js";
-import { expertMlp, mixExperts, positiveInt, softmaxGate } from "./parts.js";
+import { expertMlp, mixExperts, positiveInt, softmaxGate, unitsList } from "./parts.js";
 import type { Architecture, ArchitectureBuildArgs, BuiltArchitecture } from "./types.js";
 
 export interface MmoeArgs {
@@ -24,13 +24,7 @@ export interface MmoeConfig {
 
 export function mmoe(args: MmoeArgs = {}): Architecture<MmoeConfig> {
   const experts = positiveInt("mmoe", "experts", args.experts, 4);
-  const u = args.expertUnits ?? 64;
-  const expertUnits = typeof u === "number" ? [u] : [...u];
-  if (expertUnits.length === 0 || expertUnits.some((x) => !Number.isInteger(x) || x < 1))
-    throw new ConfigError(
-      `Architecture "mmoe": option "expertUnits" is ${show(u)}; expected a positive integer or a non-empty list of them.`,
-      { field: "expertUnits", value: u, expected: "a positive integer or list of them" },
-    );
+  const expertUnits = unitsList("mmoe", "expertUnits", args.expertUnits, 64);
   const config: MmoeConfig = Object.freeze({
     experts,
     expertUnits: Object.freeze(expertUnits) as number[],

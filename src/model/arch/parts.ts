@@ -56,3 +56,20 @@ export function positiveInt(arch: string, field: string, value: unknown, dflt: n
     );
   return value;
 }
+
+/** Validates a units option (one positive integer or a non-empty list of them); defaults to `dflt`. */
+export function unitsList(
+  arch: string,
+  field: string,
+  value: number | readonly number[] | undefined,
+  dflt: number,
+): number[] {
+  const u = value ?? dflt;
+  const units = typeof u === "number" ? [u] : [...u];
+  if (units.length === 0 || units.some((x) => !Number.isInteger(x) || x < 1))
+    throw new ConfigError(
+      `Architecture "${arch}": option "${field}" is ${show(u)}; expected a positive integer or a non-empty list of them.`,
+      { field, value: u, expected: "a positive integer or list of them" },
+    );
+  return units;
+}

@@ -7,9 +7,9 @@
  * to their task; lower levels feed every task, so they are shared parameters.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { ConfigError, show } from "../../errors.js";
+import { ConfigError } from "../../errors.js";
 import { type ForwardContext, type Module, sizeOf } from "../params.js";
-import { expertMlp, mixExperts, positiveInt, softmaxGate } from "./parts.js";
+import { expertMlp, mixExperts, positiveInt, softmaxGate, unitsList } from "./parts.js";
 import type { Architecture, ArchitectureBuildArgs, BuiltArchitecture } from "./types.js";
 
 export interface PleArgs {
@@ -40,13 +40,7 @@ export function ple(args: PleArgs = {}): Architecture<PleConfig> {
   const sharedExperts = positiveInt("ple", "sharedExperts", args.sharedExperts, 2);
   const taskExperts = positiveInt("ple", "taskExperts", args.taskExperts, 1);
   const levels = positiveInt("ple", "levels", args.levels, 1);
-  const u = args.expertUnits ?? 64;
-  const expertUnits = typeof u === "number" ? [u] : [...u];
-  if (expertUnits.length === 0 || expertUnits.some((x) => !Number.isInteger(x) || x < 1))
-    throw new ConfigError(
-      `Architecture "ple": option "expertUnits" is ${show(u)}; expected a positive integer or a non-empty list of them.`,
-      { field: "expertUnits", value: u, expected: "a positive integer or list of them" },
-    );
+  const expertUnits = unitsList("ple", "expertUnits", args.expertUnits, 64);
   const config: PleConfig = Object.freeze({
     sharedExperts,
     taskExperts,

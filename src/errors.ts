@@ -48,10 +48,11 @@ export class ConfigError extends PolytaskError {
 /** A name (strategy, sampler, optimizer, backend...) is not registered. */
 export class UnknownNameError extends PolytaskError {
   readonly known: readonly string[];
-  constructor(kind: string, name: string, known: readonly string[]) {
+  /** `message` overrides the default "Unknown <kind> "<name>". Known <kind> names: ..." text. */
+  constructor(kind: string, name: string, known: readonly string[], message?: string) {
     super(
       "E_UNKNOWN_NAME",
-      `Unknown ${kind} "${name}". Known ${kind} names: ${known.join(", ")}.`,
+      message ?? `Unknown ${kind} "${name}". Known ${kind} names: ${known.join(", ")}.`,
       { field: kind, value: name, expected: `one of ${known.join(", ")}` },
     );
     this.known = known;

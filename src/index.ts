@@ -77,7 +77,7 @@ export type { GradientMode } from "./train/weighting/define.js";
 export { arch } from "./model/arch/index.js";
 export type { MmoeArgs, CrossStitchArgs, PleArgs } from "./model/arch/index.js";
 export * as analysis from "./eval/analysis/index.js";
-export { singleTaskBaselines } from "./eval/analysis/baselines.js";
+export { singleTaskBaselines } from "./api/baselines.js";
 export type { AnalysisProbe, ConflictSummary } from "./eval/analysis/index.js";
 
 // model, training loop, evaluation (src/model, src/train, src/eval)
@@ -110,7 +110,7 @@ export type {
   Param,
   Shape,
 } from "./model/index.js";
-export { Run, load } from "./train/run.js";
+export { Run, load } from "./api/run.js";
 export { setDefaultListeners, defaultListeners } from "./train/defaults.js";
 export { optimizers } from "./train/optimizers/index.js";
 export type { Optimizer, OptimizerInstance } from "./train/optimizers/index.js";

@@ -1,3 +1,4 @@
+import { model } from "../../src/api/model.js";
 /**
  * MultiMNIST (Sener & Koltun 2018; left and right digit) with a LeNet backbone, trained with a
  * weighting strategy for a few epochs on `wasm`: per-task test accuracy and wall time.
@@ -8,7 +9,6 @@ import { useBackend } from "../../src/backend/select.js";
 import { uniform } from "../../src/data/samplers/uniform.js";
 import { multiMnist } from "../../src/data/sources/multi-mnist.js";
 import { convNet } from "../../src/model/backbones/convNet.js";
-import { model } from "../../src/model/builder.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import { weighting } from "../../src/train/weighting/index.js";
 

@@ -9,12 +9,12 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+import { model } from "../../src/api/model.js";
 import type { Step } from "../../src/data/types.js";
 import { mlp } from "../../src/model/backbones/mlp.js";
-import { model } from "../../src/model/builder.js";
 import { regression } from "../../src/model/heads/regression.js";
 import { Network } from "../../src/model/network.js";
-import { computeStep } from "../../src/train/step.js";
+import { computeStep, disposeStepResult } from "../../src/train/step.js";
 import { weighting } from "../../src/train/weighting/index.js";
 import type { WeightingContext, WeightingStrategy } from "../../src/train/weighting/types.js";
 import { Random } from "../../src/util/random.js";
@@ -30,7 +30,7 @@ const WARMUP = 3;
 
 interface Rig {
   names: string[];
-  step(i: number): number;
+  step(i: number): Promise<number>;
   dispose(): void;
 }
 
@@ -58,30 +58,22 @@ async function rig(k: number, s: WeightingStrategy<object>): Promise<Rig> {
   const wr = new Random(3);
   return {
     names,
-    step(i) {
-      const ctx: WeightingContext = {
-        step: i,
-        epoch: 0,
-        tasks: names,
-        epochLosses: [],
-        random: () => wr.next(),
-      };
+    async step(i) {
+      const ctx = { step: i, epoch: 0, tasks: names, epochLosses: [], random: () => wr.next() };
       const t0 = performance.now();
-      const res = computeStep({
+      const res = await computeStep({
         net,
         tasks: names,
         step,
         trainable: net.trainableParams(),
         instance,
-        needs: s.needs,
         ctx,
         random: new Random(i),
         repDropout: 0,
       });
-      for (const g of res.grads.values()) g.dataSync();
+      await Promise.all([...res.grads.values()].map((g) => g.data()));
       const ms = performance.now() - t0;
-      for (const g of res.grads.values()) g.dispose();
-      for (const o of Object.values(res.outputs)) o.pred.dispose();
+      disposeStepResult(res);
       return ms;
     },
     dispose() {
@@ -110,8 +102,8 @@ async function compare(
   const ms: number[] = [];
   const ew: number[] = [];
   for (let i = 0; i < WARMUP + STEPS; i++) {
-    const x = a.step(i);
-    const y = b.step(i);
+    const x = await a.step(i);
+    const y = await b.step(i);
     if (i >= WARMUP) {
       ms.push(x);
       ew.push(y);

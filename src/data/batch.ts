@@ -62,7 +62,13 @@ export function toBatch(d: Dataset, a: BatchArrays, training: boolean): Batch {
       ? tf.tensor1d(a.y, "int32")
       : tf.tensor2d(a.y, [a.size, d.labelSize], "float32");
   const mask = a.mask ? tf.tensor1d(a.mask, "float32") : undefined;
-  return { x, y, size: a.size, ...(mask ? { mask } : {}) };
+  let labelled = a.size;
+  if (a.mask) {
+    labelled = 0;
+    for (let i = 0; i < a.size; i++) if (a.mask[i] !== 0) labelled++;
+  }
+  const host = { y: a.y, ...(a.mask ? { mask: a.mask } : {}) };
+  return { x, y, size: a.size, labelled, host, ...(mask ? { mask } : {}) };
 }
 
 /**

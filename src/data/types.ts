@@ -74,6 +74,13 @@ export interface Batch {
   readonly mask?: import("@tensorflow/tfjs").Tensor;
   /** Number of samples, n. */
   readonly size: number;
+  /** Samples whose label is present (n without a mask); known on the host for loader batches. */
+  readonly labelled?: number;
+  /** The labels and mask as host arrays, when the batch was made from them (no device read). */
+  readonly host?: {
+    readonly y: Int32Array | Float32Array;
+    readonly mask?: Float32Array;
+  };
 }
 
 /** One training step's data: a batch for each task that takes part in the step. */

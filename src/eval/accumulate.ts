@@ -1,10 +1,22 @@
 /**
- * Collects a task's predictions and labels over many batches (as flat arrays, skipping samples
- * whose label is masked out) and computes metrics on them.
+ * Collects a task's predictions and labels over many batches (as flat host arrays, skipping
+ * samples whose label is masked out) and computes metrics on them. Its state (the epoch so far)
+ * is part of a training checkpoint, so a run resumed mid-epoch logs the same epoch metrics.
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { Batch } from "../data/types.js";
+import { ConfigError } from "../errors.js";
+import { decodeArray, encodeArray } from "../util/encode.js";
 import { resolveMetric } from "./metrics/registry.js";
+
+export interface TaskAccumulatorState {
+  preds: string;
+  labels: string;
+  intLabels: boolean;
+  lossSum: number;
+  lossCount: number;
+  n: number;
+}
 
 export class TaskAccumulator {
   private preds: Float32Array[] = [];
@@ -15,24 +27,36 @@ export class TaskAccumulator {
 
   constructor(readonly units: number) {}
 
-  /** Adds a batch's predictions [n, units] (not disposed here) and labels. */
-  add(pred: tf.Tensor, batch: Batch): void {
-    const p = pred.dataSync() as Float32Array;
-    const y = batch.y.dataSync() as Float32Array | Int32Array;
-    const mask = batch.mask?.dataSync();
-    const per = y.length / batch.size;
+  /** Adds a batch's predictions ([size, units], host values) and labels. */
+  addHost(
+    p: Float32Array,
+    y: Float32Array | Int32Array,
+    mask: ArrayLike<number> | undefined,
+    size: number,
+  ): void {
+    const per = y.length / size;
     if (!mask) {
       this.preds.push(Float32Array.from(p));
       this.labels.push(y.slice());
-      this.n += batch.size;
+      this.n += size;
       return;
     }
-    for (let i = 0; i < batch.size; i++) {
+    for (let i = 0; i < size; i++) {
       if (mask[i] === 0) continue;
       this.preds.push(p.slice(i * this.units, (i + 1) * this.units));
       this.labels.push(y.slice(i * per, (i + 1) * per));
       this.n++;
     }
+  }
+
+  /** Adds a batch's predictions [n, units] (not disposed here), reading what is on the device. */
+  async add(pred: tf.Tensor, batch: Batch): Promise<void> {
+    const [p, y, mask] = await Promise.all([
+      pred.data() as Promise<Float32Array>,
+      batch.host ? batch.host.y : (batch.y.data() as Promise<Float32Array | Int32Array>),
+      batch.host ? batch.host.mask : batch.mask?.data(),
+    ]);
+    this.addHost(p, y, mask, batch.size);
   }
 
   addLoss(loss: number, count = 1): void {
@@ -44,15 +68,48 @@ export class TaskAccumulator {
     return this.lossCount ? this.lossSum / this.lossCount : Number.NaN;
   }
 
+  private labelArray(): Float32Array | Int32Array {
+    return this.labels.length && this.labels[0] instanceof Int32Array
+      ? concat(this.labels as Int32Array[], Int32Array)
+      : concat(this.labels as Float32Array[], Float32Array);
+  }
+
   metrics(names: readonly string[]): Record<string, number> {
     const pred = concat(this.preds, Float32Array);
-    const y =
-      this.labels.length && this.labels[0] instanceof Int32Array
-        ? concat(this.labels as Int32Array[], Int32Array)
-        : concat(this.labels as Float32Array[], Float32Array);
+    const y = this.labelArray();
     const out: Record<string, number> = {};
     for (const name of names) out[name] = resolveMetric(name).compute(pred, y, this.n, this.units);
     return out;
+  }
+
+  getState(): TaskAccumulatorState {
+    const labels = this.labelArray();
+    return {
+      preds: encodeArray(concat(this.preds, Float32Array)),
+      labels: encodeArray(labels),
+      intLabels: labels instanceof Int32Array,
+      lossSum: this.lossSum,
+      lossCount: this.lossCount,
+      n: this.n,
+    };
+  }
+
+  setState(s: TaskAccumulatorState): void {
+    if (s === null || typeof s !== "object" || typeof s.preds !== "string")
+      throw new ConfigError("The saved epoch accumulator is damaged.", {
+        field: "epochStats",
+        value: s,
+        expected: "a state from TaskAccumulator.getState()",
+      });
+    const preds = decodeArray(s.preds, Float32Array);
+    const labels = s.intLabels
+      ? decodeArray(s.labels, Int32Array)
+      : decodeArray(s.labels, Float32Array);
+    this.preds = preds.length ? [preds] : [];
+    this.labels = labels.length ? [labels] : [];
+    this.lossSum = s.lossSum;
+    this.lossCount = s.lossCount;
+    this.n = s.n;
   }
 }
 

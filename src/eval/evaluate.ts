@@ -5,9 +5,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { evalBatches } from "../data/batch.js";
 import type { Dataset } from "../data/types.js";
-import type { Model } from "../model/builder.js";
+import { DataError } from "../errors.js";
+import { checkTaskData } from "../model/checks.js";
 import { Network } from "../model/network.js";
-import { checkTaskData } from "../train/checks.js";
+import type { ModelDef } from "../model/spec.js";
+import { num, parseOptions, z } from "../util/schema.js";
 import { TaskAccumulator } from "./accumulate.js";
 import { deltaM } from "./deltaM.js";
 
@@ -29,27 +31,34 @@ export type Evaluation<T extends string = string> = {
   readonly deltaM?: number;
 };
 
-/** Evaluates a built network (no disposal of the network). */
-export function evaluateNetwork(
+/** Evaluates a built network (no disposal of the network); one device read per batch. */
+export async function evaluateNetwork(
   net: Network,
   data: Readonly<Record<string, Dataset | undefined>>,
   metrics: Readonly<Record<string, readonly string[] | undefined>>,
   batchSize = 256,
-): Record<string, Record<string, number>> {
+): Promise<Record<string, Record<string, number>>> {
   const out: Record<string, Record<string, number>> = {};
   for (const [task, ds] of Object.entries(data)) {
     if (!ds) continue;
     const head = net.head(task);
     const acc = new TaskAccumulator(head.units);
     for (const b of evalBatches(ds, batchSize)) {
-      tf.tidy(() => {
+      // [masked loss sum, labelled count, predictions...] in one read
+      const packed = tf.tidy(() => {
         const o = net.forward(task, b.x, { training: false });
         const l = head.loss(o, b.y);
         const m = b.mask ?? tf.onesLike(l);
-        const n = m.sum().dataSync()[0];
-        if (n > 0) acc.addLoss(tf.sum(tf.mul(l, m)).dataSync()[0] / n, n);
-        acc.add(head.predict(o), b);
+        return tf.concat([
+          tf.stack([tf.sum(tf.mul(l, m)), tf.sum(m)]),
+          head.predict(o).reshape([-1]),
+        ]);
       });
+      const v = (await packed.data()) as Float32Array;
+      packed.dispose();
+      if (v[1] > 0) acc.addLoss(v[0] / v[1], v[1]);
+      const y = b.host ? b.host.y : ((await b.y.data()) as Float32Array | Int32Array);
+      acc.addHost(v.subarray(2), y, b.host ? b.host.mask : await b.mask?.data(), b.size);
       b.x.dispose();
       b.y.dispose();
       b.mask?.dispose();
@@ -71,15 +80,31 @@ export function meanOverTasks(
   return mean;
 }
 
-export async function evaluateModel<T extends string>(
-  model: Model<T>,
+const evaluateSchema = z.strictObject({
+  batchSize: num.count().optional(),
+  metrics: z.record(z.string(), z.array(z.string()).readonly()).optional(),
+  baselines: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+});
+
+/** Per-task metrics of a model definition's weights on `data` (see `Run.evaluate`). */
+export async function evaluateDef<T extends string>(
+  def: ModelDef,
   data: { readonly [K in T]?: Dataset },
   opts: EvaluateOptions<T> = {},
 ): Promise<Evaluation<T>> {
-  checkTaskData(model.def, data as Record<string, Dataset | undefined>, "evaluate");
-  const net = await Network.build(model.def, 0);
+  parseOptions(evaluateSchema, opts, { where: "evaluate" });
+  checkTaskData(def, data as Record<string, Dataset | undefined>, "evaluate");
+  for (const [task, ds] of Object.entries(data as Record<string, Dataset | undefined>))
+    if (ds && ds.size === 0)
+      throw new DataError(`Task "${task}": the evaluation set "${ds.name}" is empty.`, {
+        task,
+        field: "size",
+        value: 0,
+        expected: "at least one sample",
+      });
+  const net = await Network.build(def, 0);
   try {
-    const tasks = evaluateNetwork(
+    const tasks = await evaluateNetwork(
       net,
       data as Record<string, Dataset>,
       (opts.metrics ?? {}) as Record<string, readonly string[]>,

@@ -2,9 +2,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { evalBatches } from "../data/batch.js";
 import type { Dataset } from "../data/types.js";
-import type { Model } from "../model/builder.js";
+import { ConfigError, show } from "../errors.js";
+import { checkTaskData } from "../model/checks.js";
 import { Network } from "../model/network.js";
-import { checkTaskData } from "../train/checks.js";
+import type { ModelDef } from "../model/spec.js";
 
 export interface Predictions {
   /** [n, units] sample-major: class probabilities, sigmoid probabilities or values. */
@@ -14,21 +15,28 @@ export interface Predictions {
   readonly classes?: Int32Array;
 }
 
-export async function predictModel<T extends string>(
-  model: Model<T>,
-  task: T,
+export async function predictDef(
+  def: ModelDef,
+  task: string,
   data: Dataset,
   batchSize = 256,
 ): Promise<Predictions> {
-  checkTaskData(model.def, { [task]: data } as Record<string, Dataset>, "predict");
-  const net = await Network.build(model.def, 0);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ConfigError(`predict: batchSize must be an integer >= 1, got ${show(batchSize)}.`, {
+      task,
+      field: "batchSize",
+      value: batchSize,
+      expected: "an integer >= 1",
+    });
+  checkTaskData(def, { [task]: data } as Record<string, Dataset>, "predict");
+  const net = await Network.build(def, 0);
   try {
     const head = net.head(task);
     const values = new Float32Array(data.size * head.units);
     let off = 0;
     for (const b of evalBatches(data, batchSize)) {
       const p = tf.tidy(() => head.predict(net.forward(task, b.x, { training: false })));
-      values.set(p.dataSync() as Float32Array, off);
+      values.set((await p.data()) as Float32Array, off);
       off += p.size;
       for (const t of [p, b.x, b.y, b.mask]) t?.dispose();
     }

@@ -146,13 +146,16 @@ export class Network {
     return this.params.filter((p) => p.trainable && !isFrozen(p, this.def.freeze));
   }
 
-  snapshot(): WeightMap {
+  /** Every parameter's values (one asynchronous read per parameter, issued together). */
+  async snapshot(): Promise<WeightMap> {
+    const values = await Promise.all(this.params.map((p) => p.variable.data()));
     const m = new Map<string, { shape: number[]; values: Float32Array }>();
-    for (const p of this.params)
+    this.params.forEach((p, i) =>
       m.set(p.name, {
         shape: [...p.variable.shape],
-        values: Float32Array.from(p.variable.dataSync()),
-      });
+        values: Float32Array.from(values[i] as Float32Array),
+      }),
+    );
     return m;
   }
 

@@ -35,10 +35,13 @@ export interface DisplayHost {
   cell?(): CellInfo | undefined;
 }
 
-const HOST = Symbol.for("polytask.displayHost");
-const INTERRUPT = Symbol.for("polytask.interruptTarget");
+import { interruptTarget } from "../train/interrupt.js";
 
-type Global = typeof globalThis & { [HOST]?: DisplayHost; [INTERRUPT]?: EventTarget };
+export { interruptTarget };
+
+const HOST = Symbol.for("polytask.displayHost");
+
+type Global = typeof globalThis & { [HOST]?: DisplayHost };
 
 /** The installed display host, if a kernel installed one. */
 export function currentHost(): DisplayHost | undefined {
@@ -48,11 +51,4 @@ export function currentHost(): DisplayHost | undefined {
 /** Installs (or, with undefined, removes) the display host. Used by the kernel and by tests. */
 export function setHost(host: DisplayHost | undefined): void {
   (globalThis as Global)[HOST] = host;
-}
-
-/** The process-wide target on which the kernel dispatches "interrupt" events. */
-export function interruptTarget(): EventTarget {
-  const g = globalThis as Global;
-  g[INTERRUPT] ??= new EventTarget();
-  return g[INTERRUPT];
 }

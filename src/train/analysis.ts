@@ -39,18 +39,19 @@ export class TrainingAnalysis {
   }
 
   /** Samples the analyses on this step's batches when due; returns the cosine matrix. */
-  sample(step: number, batch: Step, lr: number): number[][] | undefined {
+  async sample(step: number, batch: Step, lr: number): Promise<number[][] | undefined> {
     const every = this.opts.every ?? 0;
     if (!this.active || step % every !== 0) return undefined;
     const probe = networkProbe(this.net, batch);
     let cos: number[][] | undefined;
     if (this.opts.cosine ?? true) {
-      const { grads } = sharedTaskGradients(probe, this.tasks);
-      cos = gradientCosine(grads);
+      const { grads } = await sharedTaskGradients(probe, this.tasks);
+      cos = await gradientCosine(grads);
       grads.dispose();
       this.acc.add("cosine", cos);
     }
-    if (this.opts.affinity) this.acc.add("affinity", lookaheadAffinity(probe, this.tasks, lr));
+    if (this.opts.affinity)
+      this.acc.add("affinity", await lookaheadAffinity(probe, this.tasks, lr));
     return cos;
   }
 

@@ -1,19 +1,18 @@
 /**
  * Checkpoints on disk. A directory holds `spec.json` (the model spec), `weights.json` +
- * `weights.bin` (parameters by name), `theta0.*` (L2-SP reference weights, when used),
- * `best.*` (the early-stopping best epoch's weights, when kept),
- * `optimizer.json` + `optimizer.bin` and `state.json` (history, RNG, loader and strategy state,
- * the run's options). It is written into a temporary sibling directory and renamed into place,
+ * `weights.bin` (parameters by name) and `state.json` + `state.bin` (the run's state: history,
+ * RNG, loader, optimizer and strategy state, L2-SP reference, early-stopping best weights, the
+ * epoch in progress, the run's options; typed arrays in the binary file, see state-codec.ts). It is written into a temporary sibling directory and renamed into place,
  * so a crash never leaves a half-written checkpoint.
  */
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ConfigError } from "../errors.js";
 import type { ModelSpecJSON, WeightMap } from "../model/spec.js";
-import type { OptimizerState } from "./optimizers/types.js";
+import { decodeState, encodeState } from "./state-codec.js";
 import type { TrainState } from "./state.js";
 
-export const CHECKPOINT_FORMAT = "polytask-checkpoint/1";
+export const CHECKPOINT_FORMAT = "polytask-checkpoint/2";
 
 interface Manifest {
   entries: { name: string; shape: number[]; offset: number; length: number }[];
@@ -66,40 +65,15 @@ export async function writeCheckpoint(dir: string, data: CheckpointData): Promis
   await mkdir(parent, { recursive: true });
   const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
   await mkdir(tmp, { recursive: true });
-  const { optimizer, theta0, early, ...rest } = data.state;
   const w = packWeights(data.weights);
+  const st = encodeState(data.state);
   await writeFile(join(tmp, "spec.json"), JSON.stringify(data.spec, null, 1));
   await writeFile(join(tmp, "weights.json"), JSON.stringify(w.manifest));
   await writeFile(join(tmp, "weights.bin"), w.bin);
-  if (theta0) {
-    const t = packWeights(theta0);
-    await writeFile(join(tmp, "theta0.json"), JSON.stringify(t.manifest));
-    await writeFile(join(tmp, "theta0.bin"), t.bin);
-  }
-  if (early?.bestWeights) {
-    const b = packWeights(early.bestWeights);
-    await writeFile(join(tmp, "best.json"), JSON.stringify(b.manifest));
-    await writeFile(join(tmp, "best.bin"), b.bin);
-  }
-  const slots = new Map(
-    Object.entries(optimizer.slots).map(([k, v]) => [
-      k,
-      { shape: v.shape, values: Float32Array.from(v.values) },
-    ]),
-  );
-  const o = packWeights(slots);
-  await writeFile(
-    join(tmp, "optimizer.json"),
-    JSON.stringify({ name: optimizer.name, step: optimizer.step, ...o.manifest }),
-  );
-  await writeFile(join(tmp, "optimizer.bin"), o.bin);
+  await writeFile(join(tmp, "state.bin"), st.blob);
   await writeFile(
     join(tmp, "state.json"),
-    JSON.stringify({
-      format: CHECKPOINT_FORMAT,
-      ...rest,
-      ...(early ? { early: { state: early.state } } : {}),
-    }),
+    JSON.stringify({ format: CHECKPOINT_FORMAT, state: JSON.parse(st.json) }),
   );
   if (await exists(dir)) {
     const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
@@ -112,9 +86,9 @@ export async function writeCheckpoint(dir: string, data: CheckpointData): Promis
 }
 
 export async function readCheckpoint(dir: string): Promise<CheckpointData> {
-  let stateJson: TrainState & { format?: string };
+  let head: { format?: string; state?: unknown };
   try {
-    stateJson = JSON.parse(await readFile(join(dir, "state.json"), "utf8"));
+    head = JSON.parse(await readFile(join(dir, "state.json"), "utf8"));
   } catch (cause) {
     throw new ConfigError(
       `No polytask checkpoint at "${dir}" (state.json is missing or unreadable).`,
@@ -126,12 +100,12 @@ export async function readCheckpoint(dir: string): Promise<CheckpointData> {
       },
     );
   }
-  if (stateJson.format !== CHECKPOINT_FORMAT)
+  if (head.format !== CHECKPOINT_FORMAT)
     throw new ConfigError(
-      `"${dir}" is not a ${CHECKPOINT_FORMAT} checkpoint (format ${JSON.stringify(stateJson.format)}).`,
+      `"${dir}" is not a ${CHECKPOINT_FORMAT} checkpoint (format ${JSON.stringify(head.format)}).`,
       {
         field: "format",
-        value: stateJson.format,
+        value: head.format,
         expected: CHECKPOINT_FORMAT,
       },
     );
@@ -140,36 +114,10 @@ export async function readCheckpoint(dir: string): Promise<CheckpointData> {
     JSON.parse(await readFile(join(dir, "weights.json"), "utf8")),
     await readFile(join(dir, "weights.bin")),
   );
-  let theta0: WeightMap | undefined;
-  if (await exists(join(dir, "theta0.json")))
-    theta0 = unpackWeights(
-      JSON.parse(await readFile(join(dir, "theta0.json"), "utf8")),
-      await readFile(join(dir, "theta0.bin")),
-    );
-  const early =
-    stateJson.early && (await exists(join(dir, "best.json")))
-      ? {
-          ...stateJson.early,
-          bestWeights: unpackWeights(
-            JSON.parse(await readFile(join(dir, "best.json"), "utf8")),
-            await readFile(join(dir, "best.bin")),
-          ),
-        }
-      : stateJson.early;
-  const om = JSON.parse(await readFile(join(dir, "optimizer.json"), "utf8")) as Manifest & {
-    name: string;
-    step: number;
-  };
-  const slotMap = unpackWeights(om, await readFile(join(dir, "optimizer.bin")));
-  const optimizer: OptimizerState = {
-    name: om.name,
-    step: om.step,
-    slots: Object.fromEntries(slotMap),
-  };
-  const { format: _, ...rest } = stateJson;
-  return {
-    spec,
-    weights,
-    state: { ...rest, optimizer, ...(theta0 ? { theta0 } : {}), ...(early ? { early } : {}) },
-  };
+  const state = decodeState(
+    JSON.stringify(head.state),
+    new Uint8Array(await readFile(join(dir, "state.bin"))),
+    `${dir}/state.bin`,
+  ) as TrainState;
+  return { spec, weights, state };
 }

@@ -1,10 +1,32 @@
+/**
+ * Per-epoch accumulation of step results (host values, read once per step by the loop) and the
+ * EpochLog built from them (events.ts keys). The accumulation is part of the run's state, so a
+ * run interrupted mid-epoch and resumed logs the same epoch as an uninterrupted one.
+ */
 import type { Dataset } from "../data/types.js";
-/** Per-epoch accumulation of step results and the EpochLog built from them (events.ts keys). */
-import { TaskAccumulator } from "../eval/accumulate.js";
+import { TaskAccumulator, type TaskAccumulatorState } from "../eval/accumulate.js";
 import { evaluateNetwork, meanOverTasks } from "../eval/evaluate.js";
 import type { Network } from "../model/network.js";
 import type { EpochLog } from "./events.js";
-import type { StepResult } from "./step.js";
+import type { TaskOutput } from "./step.js";
+
+/** A step's values on the host: what the loop read in its one read per step. */
+export interface StepValues {
+  readonly active: readonly boolean[];
+  readonly losses: Float32Array;
+  /** Task weights, or null when the update is no weighted sum. */
+  readonly weights: ArrayLike<number> | null;
+  /** Predictions of each task that took part ([n, units], sample-major). */
+  readonly preds: Readonly<Record<string, Float32Array>>;
+}
+
+export interface EpochStatsState {
+  tasks: Record<string, TaskAccumulatorState>;
+  weightSum: Record<string, number>;
+  weightCount: Record<string, number>;
+  totalSum: number;
+  steps: number;
+}
 
 export class EpochStats {
   readonly acc = new Map<string, TaskAccumulator>();
@@ -20,23 +42,47 @@ export class EpochStats {
     for (const t of tasks) this.acc.set(t, new TaskAccumulator(units(t)));
   }
 
-  addStep(res: StepResult): void {
+  addStep(v: StepValues, outputs: Readonly<Record<string, TaskOutput>>): void {
     let total = 0;
-    for (const [t, l] of Object.entries(res.losses)) {
-      const w = res.weights[t] ?? 1;
+    this.tasks.forEach((t, i) => {
+      if (!v.active[i]) return;
+      const w = v.weights ? v.weights[i] : 1;
+      const l = v.losses[i];
       total += w * l;
-      const o = res.outputs[t];
-      this.acc.get(t)?.addLoss(l, o ? o.batch.size : 1);
+      const o = outputs[t];
+      this.acc.get(t)?.addLoss(l, o ? (o.batch.labelled ?? o.batch.size) : 1);
       this.weightSum.set(t, (this.weightSum.get(t) ?? 0) + w);
       this.weightCount.set(t, (this.weightCount.get(t) ?? 0) + 1);
-    }
-    for (const [t, o] of Object.entries(res.outputs)) this.acc.get(t)?.add(o.pred, o.batch);
+      const p = v.preds[t];
+      const host = o?.batch.host;
+      if (p && host) this.acc.get(t)?.addHost(p, host.y, host.mask, o.batch.size);
+    });
     this.totalSum += total;
     this.steps++;
   }
+
+  getState(): EpochStatsState {
+    return {
+      tasks: Object.fromEntries([...this.acc].map(([t, a]) => [t, a.getState()])),
+      weightSum: Object.fromEntries(this.weightSum),
+      weightCount: Object.fromEntries(this.weightCount),
+      totalSum: this.totalSum,
+      steps: this.steps,
+    };
+  }
+
+  setState(s: EpochStatsState): void {
+    for (const [t, a] of this.acc) if (s.tasks[t]) a.setState(s.tasks[t]);
+    this.weightSum.clear();
+    this.weightCount.clear();
+    for (const [t, v] of Object.entries(s.weightSum)) this.weightSum.set(t, v);
+    for (const [t, v] of Object.entries(s.weightCount)) this.weightCount.set(t, v);
+    this.totalSum = s.totalSum;
+    this.steps = s.steps;
+  }
 }
 
-export function epochLog(a: {
+export async function epochLog(a: {
   net: Network;
   tasks: readonly string[];
   epoch: number;
@@ -49,7 +95,7 @@ export function epochLog(a: {
   evalBatchSize?: number;
   /** Further entries (analysis means). */
   extra?: Readonly<Record<string, number>>;
-}): EpochLog {
+}): Promise<EpochLog> {
   const log: Record<string, number> = {
     epoch: a.epoch,
     step: a.step,
@@ -67,7 +113,7 @@ export function epochLog(a: {
   }
   if (a.val) {
     const metrics = Object.fromEntries(a.tasks.map((t) => [t, a.metricsFor(t)]));
-    const res = evaluateNetwork(a.net, a.val, metrics, a.evalBatchSize);
+    const res = await evaluateNetwork(a.net, a.val, metrics, a.evalBatchSize);
     for (const [t, r] of Object.entries(res))
       for (const [k, v] of Object.entries(r)) log[`val/${t}/${k}`] = v;
     for (const [k, v] of Object.entries(meanOverTasks(res))) log[`val/mean/${k}`] = v;

@@ -9,6 +9,9 @@
  * - `epoch` (0-based), `step` (global step at epoch end), `time` (seconds since train begin),
  *   `lr`
  */
+import type { ModelSpecJSON, WeightMap } from "../model/spec.js";
+import type { TrainState } from "./state.js";
+
 export type EpochLog = { readonly epoch: number } & Readonly<Record<string, number>>;
 
 export interface TrainBeginEvent {
@@ -42,10 +45,33 @@ export interface TrainEndEvent {
   readonly message?: string;
 }
 
-/** A listener; every hook is optional and may be async (the loop awaits it). */
+/**
+ * What a listener may do to the run it listens to (Keras's `model.stop_training` and friends).
+ * Passed as the second argument of every hook.
+ */
+export interface TrainingControl {
+  /** Asks the loop to stop at the next boundary, with a reason and a human message. */
+  stop(reason: "earlyStopping" | "interrupted", message: string): void;
+  /** The model's current weights (one asynchronous read). */
+  weights(): Promise<WeightMap>;
+  /** Assigns weights to the model (by parameter name). */
+  setWeights(weights: WeightMap): void;
+  /** Everything needed to resume exactly from this point, and the model to rebuild. */
+  checkpoint(): Promise<{ spec: ModelSpecJSON; weights: WeightMap; state: TrainState }>;
+}
+
+/**
+ * A listener; every hook is optional and may be async (the loop awaits it). A listener with a
+ * `stateKey` is also a stateful part of the run: its `getState()` goes into checkpoints under
+ * that key and `setState()` restores it on resume (early stopping does this).
+ */
 export interface TrainingListener {
-  onTrainBegin?(e: TrainBeginEvent): void | Promise<void>;
-  onStep?(e: StepEvent): void | Promise<void>;
-  onEpochEnd?(log: EpochLog): void | Promise<void>;
-  onTrainEnd?(e: TrainEndEvent): void | Promise<void>;
+  /** Key of this listener's state in checkpoints (`TrainState.listeners`); none: stateless. */
+  readonly stateKey?: string;
+  getState?(): unknown | Promise<unknown>;
+  setState?(state: unknown): void;
+  onTrainBegin?(e: TrainBeginEvent, control: TrainingControl): void | Promise<void>;
+  onStep?(e: StepEvent, control: TrainingControl): void | Promise<void>;
+  onEpochEnd?(log: EpochLog, control: TrainingControl): void | Promise<void>;
+  onTrainEnd?(e: TrainEndEvent, control: TrainingControl): void | Promise<void>;
 }

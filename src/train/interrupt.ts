@@ -2,7 +2,17 @@
  * Stop requests for a running fit: an AbortSignal, SIGINT (Ctrl-C) and the kernel's
  * "interrupt" event on `interruptTarget()`. The loop polls `requested` at step boundaries.
  */
-import { interruptTarget } from "../notebook/host.js";
+const INTERRUPT = Symbol.for("polytask.interruptTarget");
+
+/**
+ * The process-wide target on which a kernel dispatches "interrupt" events (shared through a
+ * registered symbol on `globalThis`, so the kernel's copy of polytask and the notebook's agree).
+ */
+export function interruptTarget(): EventTarget {
+  const g = globalThis as typeof globalThis & { [INTERRUPT]?: EventTarget };
+  g[INTERRUPT] ??= new EventTarget();
+  return g[INTERRUPT];
+}
 
 export class StopController {
   requested: string | undefined;

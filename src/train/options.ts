@@ -2,6 +2,7 @@
 import type { Dataset, TaskSampler } from "../data/types.js";
 import type { AnalysisOptions } from "./analysis.js";
 import type { TrainingListener } from "./events.js";
+import type { CheckpointOptions } from "./listeners.js";
 import type { Optimizer } from "./optimizers/types.js";
 import type { Schedule } from "./schedule.js";
 import type { WeightingStrategy } from "./weighting/types.js";
@@ -78,4 +79,11 @@ export interface FitOptions<T extends string = string> {
   verbose?: boolean;
   /** Gradient-conflict / task-affinity sampling during training. Defaults to off. */
   analysis?: AnalysisOptions;
+  /** Save a resumable checkpoint to `dir` every `every` epochs (and at the end). Defaults to none. */
+  checkpoint?: CheckpointOptions;
+  /**
+   * Check after every update that the weights are finite (one reduction, read with the step's
+   * logged values) and roll a non-finite step back. Defaults to `true`.
+   */
+  checkFinite?: boolean;
 }

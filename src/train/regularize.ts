@@ -46,11 +46,14 @@ export class Regularizer {
     return this.l1 > 0 || this.l2 > 0 || this.theta0.size > 0;
   }
 
-  /** The reference weights of L2-SP, for checkpoints. */
-  referenceWeights(): Map<string, { shape: number[]; values: Float32Array }> {
+  /** The reference weights of L2-SP, for checkpoints (one asynchronous read). */
+  async referenceWeights(): Promise<Map<string, { shape: number[]; values: Float32Array }>> {
+    const entries = [...this.theta0];
+    const values = await Promise.all(entries.map(([, t]) => t.data()));
     const m = new Map<string, { shape: number[]; values: Float32Array }>();
-    for (const [k, t] of this.theta0)
-      m.set(k, { shape: [...t.shape], values: Float32Array.from(t.dataSync()) });
+    entries.forEach(([k, t], i) =>
+      m.set(k, { shape: [...t.shape], values: Float32Array.from(values[i] as Float32Array) }),
+    );
     return m;
   }
 
@@ -67,8 +70,8 @@ export class Regularizer {
     });
   }
 
-  /** The regularisation penalty (for reports). */
-  penalty(params: readonly Param[]): number {
+  /** The regularisation penalty as a scalar tensor (for reports; the caller disposes). */
+  penalty(params: readonly Param[]): tf.Scalar {
     return tf.tidy(() => {
       let s = tf.scalar(0);
       for (const p of params) {
@@ -79,7 +82,7 @@ export class Regularizer {
         const t0 = this.theta0.get(p.name);
         if (t0) s = tf.add(s, tf.mul(tf.sum(tf.square(tf.sub(p.variable, t0))), this.spFor(p)));
       }
-      return s.dataSync()[0];
+      return s;
     });
   }
 

@@ -7,8 +7,8 @@ import { split } from "../data/ops.js";
 import { create as createSampler } from "../data/samplers/index.js";
 import type { Dataset, TaskSampler } from "../data/types.js";
 import { ConfigError, UnknownNameError } from "../errors.js";
+import { checkTaskData } from "../model/checks.js";
 import type { ModelDef } from "../model/spec.js";
-import { checkTaskData } from "./checks.js";
 import { resolveOptimizer } from "./optimizers/registry.js";
 import type { Optimizer } from "./optimizers/types.js";
 import type { FitOptions } from "./options.js";
@@ -62,6 +62,8 @@ const OPTION_NAMES = [
   "evalBatchSize",
   "verbose",
   "analysis",
+  "checkpoint",
+  "checkFinite",
 ];
 
 function checkOptionNames(opts: object): void {

@@ -6,7 +6,7 @@
 import type { LoaderState } from "../data/loader.js";
 import type { WeightMap } from "../model/spec.js";
 import type { RandomState } from "../util/random.js";
-import type { EarlyStoppingState } from "./earlyStopping.js";
+import type { EpochStatsState } from "./epochLog.js";
 import type { EpochLog } from "./events.js";
 import type { OptimizerState } from "./optimizers/types.js";
 
@@ -28,25 +28,37 @@ export interface RunConfig {
   analysis?: Record<string, unknown>;
 }
 
+/**
+ * The run's state, collected from its stateful parts (each owns one key: `loader`, `optimizer`,
+ * `weighting`, `random`, `weightingRandom`, `theta0`, `history`, `epochStats`, and stateful
+ * listeners under `listeners`) plus the loop's own counters. JSON, except typed arrays and
+ * weight maps, which checkpoints store in binary.
+ */
 export interface TrainState {
   config: RunConfig;
   /** The epoch the next step belongs to. */
   epoch: number;
   /** Global steps done. */
   step: number;
+  /** Seconds of training so far (across resumes). */
+  time: number;
+  reason: "completed" | "earlyStopping" | "interrupted" | "nanLoss";
+  message?: string;
   history: EpochLog[];
-  epochLosses: number[][];
   loader: LoaderState;
   random: RandomState;
   weightingRandom: RandomState;
   weighting: unknown;
   optimizer: OptimizerState;
-  /** Early-stopping progress and the best epoch's weights (to restore them after a resume). */
-  early?: { state: EarlyStoppingState; bestWeights?: WeightMap };
   /** L2-SP reference weights (absent without L2-SP). */
   theta0?: WeightMap;
-  reason: "completed" | "earlyStopping" | "interrupted" | "nanLoss";
-  message?: string;
-  /** Seconds of training so far (across resumes). */
-  time: number;
+  /** The accumulation of the epoch in progress (absent at an epoch boundary). */
+  epochStats?: EpochStatsState;
+  /** States of stateful listeners (early stopping), by their `stateKey`. */
+  listeners: Record<string, unknown>;
+}
+
+/** Mean training loss per task (task order) of every finished epoch, from the history. */
+export function epochLosses(history: readonly EpochLog[], tasks: readonly string[]): number[][] {
+  return history.map((log) => tasks.map((t) => log[`loss/${t}`] ?? Number.NaN));
 }

@@ -1,13 +1,14 @@
 /** Applies a step's gradients: regularisation, clipping, the optimizer; then post-step hooks. */
 import * as tf from "@tensorflow/tfjs";
 import type { Step } from "../data/types.js";
+import { taskLoss } from "../model/loss.js";
 import type { Network } from "../model/network.js";
 import type { Param } from "../model/params.js";
+import { Random, type RandomState } from "../util/random.js";
 import { clipGradients } from "./clip.js";
 import type { OptimizerInstance } from "./optimizers/types.js";
 import type { Regularizer } from "./regularize.js";
 import type { StepResult } from "./step.js";
-import { taskLoss } from "./step.js";
 import type { WeightingContext, WeightingInstance } from "./weighting/types.js";
 
 export function applyUpdate(a: {
@@ -36,21 +37,33 @@ export function applyUpdate(a: {
   for (const g of new Set([...grads, ...clipped])) g.dispose();
 }
 
-/** For strategies such as FAMO: each task's loss on the step's batch after the update. */
-export function observeAfterStep(
+/**
+ * For strategies such as FAMO: each task's loss on the step's batch after the update, in train
+ * mode with the step's own dropout masks (the RNG state it started from), without touching
+ * batch-norm statistics. One read.
+ */
+export async function observeAfterStep(
   net: Network,
   tasks: readonly string[],
   step: Step,
   instance: WeightingInstance,
+  before: Float32Array,
+  dropoutState: RandomState,
+  repDropout: number,
   ctx: WeightingContext,
-): void {
-  if (!instance.observeLossesAfterStep) return;
+): Promise<void> {
+  if (instance.needs !== "losses" || !instance.observeLossesAfterStep) return;
+  const fwd = { training: true, random: new Random(dropoutState), updateStats: false };
   const after = tf.tidy(() =>
-    Float32Array.from(tasks, (t) => {
-      const b = step[t];
-      if (!b) return 0;
-      return taskLoss(net.head(t), net.forward(t, b.x, { training: false }), b).dataSync()[0];
-    }),
+    tf.stack(
+      tasks.map((t, i) => {
+        const b = step[t];
+        if (!b || !ctx.active[i]) return tf.scalar(0);
+        return taskLoss(net.head(t), net.forward(t, b.x, fwd, repDropout), b);
+      }),
+    ),
   );
-  instance.observeLossesAfterStep(after, ctx);
+  const values = (await after.data()) as Float32Array;
+  after.dispose();
+  instance.observeLossesAfterStep(before, values, ctx);
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
+import { model } from "../../src/api/model.js";
 import { UnknownNameError } from "../../src/errors.js";
 import { deltaM } from "../../src/eval/deltaM.js";
 import { auc, binaryAuc } from "../../src/eval/metrics/auc.js";
@@ -8,7 +9,6 @@ import { accuracy, macroF1, topK } from "../../src/eval/metrics/classification.j
 import { resolveMetric } from "../../src/eval/metrics/registry.js";
 import { mae, r2, rmse } from "../../src/eval/metrics/regression.js";
 import { mlp } from "../../src/model/backbones/mlp.js";
-import { model } from "../../src/model/builder.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import { regression } from "../../src/model/heads/regression.js";
 import { toyTasks, useCpu } from "../train/helpers.js";

@@ -10,15 +10,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
+import { model } from "../../src/api/model.js";
+import { load } from "../../src/api/run.js";
 import { UnknownNameError } from "../../src/errors.js";
 import { registerArchitecture } from "../../src/model/arch/registry.js";
 import type { Architecture } from "../../src/model/arch/types.js";
 import { mlp } from "../../src/model/backbones/mlp.js";
-import { model } from "../../src/model/builder.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import { regression } from "../../src/model/heads/regression.js";
 import { Network } from "../../src/model/network.js";
-import { load } from "../../src/train/run.js";
 import { pcgrad } from "../../src/train/weighting/pcgrad.js";
 import { toyTasks, useCpu } from "../train/helpers.js";
 

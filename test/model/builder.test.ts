@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
+import { type Model, model } from "../../src/api/model.js";
 import { ConfigError, DataError, UnknownNameError } from "../../src/errors.js";
 import { mlp } from "../../src/model/backbones/mlp.js";
-import { type Model, model } from "../../src/model/builder.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import { regression } from "../../src/model/heads/regression.js";
 import { Network } from "../../src/model/network.js";
@@ -100,7 +100,7 @@ describe("model builder", () => {
     const n0 = tf.memory().numTensors;
     const run = await m.freeze("backbone").fit({ cls, reg }, { epochs: 1, batchSize: 16 });
     const start = await Network.build(m.def, 0);
-    const before = start.snapshot();
+    const before = await start.snapshot();
     start.dispose();
     const after = run.model.def.weights;
     assert.deepEqual(
@@ -149,7 +149,7 @@ describe("model builder", () => {
     const next = run.model.head("reg", regression(1));
     assert.ok(next.trained);
     const net = await Network.build(next.def, 99);
-    const snap = net.snapshot();
+    const snap = await net.snapshot();
     net.dispose();
     assert.deepEqual(
       snap.get("backbone/dense0/kernel")?.values,

@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
+import { type Model, model } from "../../src/api/model.js";
+import { Run } from "../../src/api/run.js";
 import type { Dataset } from "../../src/data/types.js";
 import { convNet } from "../../src/model/backbones/convNet.js";
 import { mlp } from "../../src/model/backbones/mlp.js";
@@ -16,14 +18,12 @@ import { pretrained } from "../../src/model/backbones/pretrained.js";
 import { resNet } from "../../src/model/backbones/resNet.js";
 import { text } from "../../src/model/backbones/text.js";
 import type { Backbone } from "../../src/model/backbones/types.js";
-import { type Model, model } from "../../src/model/builder.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import { multiLabel } from "../../src/model/heads/multiLabel.js";
 import { regression } from "../../src/model/heads/regression.js";
 import type { Head } from "../../src/model/heads/types.js";
 import { fileSaveHandler } from "../../src/model/io.js";
 import { Network } from "../../src/model/network.js";
-import { Run } from "../../src/train/run.js";
 import {
   toyImageRegression,
   toyImages,
@@ -53,11 +53,21 @@ async function savePretrained(path: string): Promise<void> {
         filters: 4,
         kernelSize: 3,
         activation: "relu",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
         name: "c1",
       }),
       tf.layers.flatten({ name: "flat" }),
-      tf.layers.dense({ units: 8, activation: "relu", name: "feat" }),
-      tf.layers.dense({ units: 3, name: "old_head" }),
+      tf.layers.dense({
+        units: 8,
+        activation: "relu",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+        name: "feat",
+      }),
+      tf.layers.dense({
+        units: 3,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+        name: "old_head",
+      }),
     ],
   });
   await m.save(fileSaveHandler(path));

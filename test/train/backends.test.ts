@@ -7,10 +7,10 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
+import { model } from "../../src/api/model.js";
 import { type BackendName, useBackend } from "../../src/backend/select.js";
 import { fromArrays } from "../../src/data/from-arrays.js";
 import { convNet } from "../../src/model/backbones/convNet.js";
-import { model } from "../../src/model/builder.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import type { WeightMap } from "../../src/model/spec.js";
 import { withTensorflow } from "../backend/native-harness.js";

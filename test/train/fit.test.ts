@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
+import { model } from "../../src/api/model.js";
 import { fromArrays } from "../../src/data/from-arrays.js";
 import { proportional } from "../../src/data/samplers/proportional.js";
 import { mlp } from "../../src/model/backbones/mlp.js";
-import { model } from "../../src/model/builder.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import { regression } from "../../src/model/heads/regression.js";
 import { Network } from "../../src/model/network.js";

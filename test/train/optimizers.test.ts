@@ -40,13 +40,13 @@ describe("optimizers", () => {
     close(steps(adamw({ lr: 0.1, weightDecay: 0.5 }) as never, [3]), 0.9 - 0.1 * 0.5, 1e-4);
   });
 
-  it("state round-trips by parameter name", () => {
+  it("state round-trips by parameter name", async () => {
     const n0 = tf.memory().numTensors;
     const a = adam({ lr: 0.1 }).create();
     const v = tf.tidy(() => tf.variable(tf.tensor1d([1, 2])));
     const g = tf.tensor1d([0.5, -1]);
     a.apply(["w"], [v], [g], 0.1);
-    const s = a.getState();
+    const s = await a.getState();
     assert.equal(s.step, 1);
     assert.deepEqual(Object.keys(s.slots).sort(), ["w#m", "w#v"]);
     const b = adam({ lr: 0.1 }).create();

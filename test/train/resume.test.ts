@@ -5,16 +5,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
+import { model } from "../../src/api/model.js";
+import { Run, load } from "../../src/api/run.js";
 import { useBackend } from "../../src/backend/select.js";
 import { ConfigError } from "../../src/errors.js";
 import { convNet } from "../../src/model/backbones/convNet.js";
 import { mlp } from "../../src/model/backbones/mlp.js";
-import { model } from "../../src/model/builder.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import { regression } from "../../src/model/heads/regression.js";
 import type { WeightMap } from "../../src/model/spec.js";
 import type { FitOptions } from "../../src/train/options.js";
-import { Run, load } from "../../src/train/run.js";
 import { toyTasks, useCpu } from "./helpers.js";
 
 const base = model({ input: [8] })
@@ -122,12 +122,12 @@ describe("checkpoints and determinism", () => {
     const onCpu = await base.fit({ cls, reg }, o);
     const init = (await import("../../src/model/network.js")).Network;
     const cpuNet = await init.build(base.def, 4);
-    const cpuInit = cpuNet.snapshot();
+    const cpuInit = await cpuNet.snapshot();
     cpuNet.dispose();
     await useBackend("wasm", { quiet: true });
     try {
       const wasmNet = await init.build(base.def, 4);
-      sameWeights(wasmNet.snapshot(), cpuInit);
+      sameWeights(await wasmNet.snapshot(), cpuInit);
       wasmNet.dispose();
       const onWasm = await base.fit({ cls, reg }, o);
       let maxDiff = 0;

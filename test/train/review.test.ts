@@ -8,17 +8,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
+import { model } from "../../src/api/model.js";
+import { Run } from "../../src/api/run.js";
 import { fromArrays } from "../../src/data/from-arrays.js";
 import type { Step } from "../../src/data/types.js";
 import { mlp } from "../../src/model/backbones/mlp.js";
-import { model } from "../../src/model/builder.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import { regression } from "../../src/model/heads/regression.js";
 import { Network } from "../../src/model/network.js";
 import type { WeightMap } from "../../src/model/spec.js";
 import type { FitOptions } from "../../src/train/options.js";
-import { Run } from "../../src/train/run.js";
-import { computeStep } from "../../src/train/step.js";
+import { computeStep, disposeStepResult } from "../../src/train/step.js";
 import { defineStrategy } from "../../src/train/weighting/define.js";
 import { weighting } from "../../src/train/weighting/index.js";
 import type { WeightingStrategy } from "../../src/train/weighting/types.js";
@@ -47,11 +47,15 @@ function maskedStep(): Step {
 function recording(inner: WeightingStrategy, seen: { active?: boolean[]; weights: number[] }[]) {
   return defineStrategy(`rec-${inner.name}`, inner.needs, {}, (tasks, opts) => {
     const inst = inner.create(tasks, opts);
+    if (inst.needs !== "losses") throw new Error("recording() wraps loss strategies");
     return {
+      needs: "losses" as const,
       variables: inst.variables,
       combineLosses: (losses, ctx) => {
-        const c = inst.combineLosses!(losses, ctx);
-        seen.push({ active: ctx.active ? [...ctx.active] : undefined, weights: c.weights });
+        const c = inst.combineLosses(losses, ctx);
+        const w =
+          c.weights instanceof tf.Tensor ? Array.from(c.weights.dataSync()) : [...c.weights];
+        seen.push({ active: [...ctx.active], weights: w });
         return c;
       },
       getState: () => inst.getState(),
@@ -77,20 +81,21 @@ describe("training loop review", () => {
       const strat = mode ? weighting.create(name, { mode }) : weighting.create(name);
       const inst = strat.create(TASKS, { seed: 0 });
       const step = maskedStep();
-      const res = computeStep({
+      const res = await computeStep({
         net,
         tasks: TASKS,
         step,
         trainable: net.trainableParams(),
         instance: inst,
-        needs: strat.needs,
         ctx: { step: 0, epoch: 0, tasks: TASKS, epochLosses: [], random: () => 0.5 },
         random: new Random(1),
         repDropout: 0,
       });
       assert.equal(res.grads.size, 0, name);
-      assert.deepEqual(res.losses, {});
-      assert.deepEqual(res.weights, {});
+      assert.deepEqual(res.active, [false, false]);
+      assert.deepEqual(Array.from(await res.losses.data()), [0, 0]);
+      assert.equal(res.weights, null);
+      disposeStepResult(res);
       for (const b of Object.values(step)) for (const t of [b?.x, b?.y, b?.mask]) t?.dispose();
       inst.dispose();
     }
@@ -126,8 +131,9 @@ describe("training loop review", () => {
 
   it("a strategy that throws in combineGradients leaks no tensors from the step", async () => {
     const boom = defineStrategy("boom", "sharedGradients", {}, () => ({
+      needs: "sharedGradients" as const,
       variables: [],
-      combineGradients: () => {
+      combineGradients: async () => {
         throw new Error("boom");
       },
       getState: () => ({}),

@@ -22,14 +22,21 @@ export function affinityFromLosses(
  * Lookahead affinity on one batch: for each task, steps the shared variables by `-lr * grad`,
  * measures every task's loss, and restores the variables exactly. Tasks without data get NaN.
  */
-export function lookaheadAffinity(
+export async function lookaheadAffinity(
   probe: AnalysisProbe,
   tasks: readonly string[],
   lr: number,
-): number[][] {
-  const lossOf = (t: string) =>
-    probe.tasks.includes(t) ? tf.tidy(() => probe.loss(t).dataSync()[0]) : Number.NaN;
-  const before = tasks.map(lossOf);
+): Promise<number[][]> {
+  // every task's loss at the variables' current values, in one read
+  const lossesNow = async (): Promise<number[]> => {
+    const all = tf.tidy(() =>
+      tf.stack(tasks.map((t) => (probe.tasks.includes(t) ? probe.loss(t) : tf.scalar(Number.NaN)))),
+    );
+    const v = Array.from(await all.data());
+    all.dispose();
+    return v;
+  };
+  const before = await lossesNow();
   const vars = probe.shared as tf.Variable[];
   const saved = vars.map((v) => tf.clone(v));
   const after: number[][] = [];
@@ -47,7 +54,7 @@ export function lookaheadAffinity(
           if (g) v.assign(tf.sub(saved[k], tf.mul(g, lr)));
         });
       });
-      after.push(tasks.map(lossOf));
+      after.push(await lossesNow());
       vars.forEach((v, k) => v.assign(saved[k]));
     }
   } finally {

@@ -4,8 +4,8 @@
  * pairs conflicting). Computed from the Gram matrix, so [T, P] gradients cost one matmul.
  */
 import * as tf from "@tensorflow/tfjs";
-import { gramMatrix } from "../../train/weighting/gradients.js";
-import { type Matrix, gramOfRows } from "../../train/weighting/linalg.js";
+import { gramMatrix } from "../../util/gram.js";
+import { type Matrix, gramOfRows } from "../../util/linalg.js";
 
 /** Cosines from a Gram matrix; a zero-norm (absent) task gives NaN in its row and column. */
 export function cosineFromGram(gram: Matrix): number[][] {
@@ -19,9 +19,14 @@ export function cosineFromGram(gram: Matrix): number[][] {
   );
 }
 
-/** Pairwise cosine similarity [T, T] of task gradients given as a [T, P] tensor or rows. */
-export function gradientCosine(grads: tf.Tensor2D | readonly (readonly number[])[]): number[][] {
-  if (grads instanceof tf.Tensor) return cosineFromGram(gramMatrix(grads));
+/**
+ * Pairwise cosine similarity [T, T] of task gradients given as a [T, P] tensor (one async read
+ * of the Gram matrix) or as rows.
+ */
+export async function gradientCosine(
+  grads: tf.Tensor2D | readonly (readonly number[])[],
+): Promise<number[][]> {
+  if (grads instanceof tf.Tensor) return cosineFromGram(await gramMatrix(grads));
   return cosineFromGram(gramOfRows(grads));
 }
 

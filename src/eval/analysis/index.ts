@@ -8,4 +8,4 @@ export {
 export { lookaheadAffinity, affinityFromLosses } from "./affinity.js";
 export { networkProbe, sharedTaskGradients, type AnalysisProbe } from "./probe.js";
 export { AnalysisAccumulator } from "./accumulator.js";
-export { singleTaskBaselines, type SingleTaskBaselineOptions } from "./baselines.js";
+export { singleTaskBaselines, type SingleTaskBaselineOptions } from "../../api/baselines.js";

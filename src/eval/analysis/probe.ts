@@ -5,8 +5,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Batch, Step } from "../../data/types.js";
+import { taskLoss } from "../../model/loss.js";
 import type { Network } from "../../model/network.js";
-import { taskLoss } from "../../train/step.js";
 
 export interface AnalysisProbe {
   /** Tasks that have data in this step (others get NaN in the analyses). */
@@ -40,26 +40,28 @@ export function networkProbe(net: Network, step: Step): AnalysisProbe {
  * Each task's gradient of its loss w.r.t. the shared variables, flattened: [T, P] in `tasks`
  * order (zero rows for tasks the probe has no data for), plus the losses. The caller disposes.
  */
-export function sharedTaskGradients(
+export async function sharedTaskGradients(
   probe: AnalysisProbe,
   tasks: readonly string[],
-): { grads: tf.Tensor2D; losses: number[] } {
-  const losses: number[] = [];
+): Promise<{ grads: tf.Tensor2D; losses: number[] }> {
   const size = probe.shared.reduce((s, v) => s + v.size, 0);
-  const grads = tf.tidy(() => {
+  const { grads, values } = tf.tidy(() => {
+    const ls: tf.Scalar[] = [];
     const rows = tasks.map((t) => {
       if (!probe.tasks.includes(t)) {
-        losses.push(Number.NaN);
+        ls.push(tf.scalar(Number.NaN));
         return tf.zeros([size]);
       }
       const { value, grads: named } = tf.variableGrads(
         () => probe.loss(t),
         probe.shared as tf.Variable[],
       );
-      losses.push(value.dataSync()[0]);
+      ls.push(value);
       return tf.concat(probe.shared.map((v) => (named[v.name] ?? tf.zerosLike(v)).reshape([-1])));
     });
-    return tf.stack(rows) as tf.Tensor2D;
+    return { grads: tf.stack(rows) as tf.Tensor2D, values: tf.stack(ls) };
   });
+  const losses = Array.from(await values.data());
+  values.dispose();
   return { grads, losses };
 }

@@ -46,6 +46,7 @@ function adamInstance(name: string, c: Required<AdamWArgs>): OptimizerInstance {
     },
     getState: () => slots.getState(),
     setState: (s) => slots.setState(s),
+    snapshot: () => slots.snapshot(),
     dispose: () => slots.dispose(),
   };
 }

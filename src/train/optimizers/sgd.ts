@@ -49,6 +49,7 @@ export function sgd(args: SgdArgs = {}): Optimizer<Required<SgdArgs>> {
         },
         getState: () => slots.getState(),
         setState: (s: OptimizerState) => slots.setState(s),
+        snapshot: () => slots.snapshot(),
         dispose: () => slots.dispose(),
       };
     },

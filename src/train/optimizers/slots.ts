@@ -1,6 +1,7 @@
 /** Per-parameter optimizer slots (momentum, moments) kept as named variables. */
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "../../errors.js";
+import { type Snapshot, snapshotVariables } from "../transaction.js";
 import type { OptimizerState } from "./types.js";
 
 export class Slots {
@@ -19,11 +20,33 @@ export class Slots {
     return v;
   }
 
-  getState(): OptimizerState {
+  async getState(): Promise<OptimizerState> {
     const slots: OptimizerState["slots"] = {};
-    for (const [k, v] of this.map)
-      slots[k] = { shape: [...v.shape], values: Float32Array.from(v.dataSync()) };
+    const entries = [...this.map];
+    const values = await Promise.all(entries.map(([, v]) => v.data()));
+    entries.forEach(([k, v], i) => {
+      slots[k] = { shape: [...v.shape], values: Float32Array.from(values[i] as Float32Array) };
+    });
     return { name: this.optimizer, step: this.step, slots };
+  }
+
+  /** The slots and step count now; `restore` also drops slots created after it. */
+  snapshot(): Snapshot {
+    const step = this.step;
+    const keys = new Set(this.map.keys());
+    const vars = snapshotVariables([...this.map.values()]);
+    return {
+      restore: () => {
+        vars.restore();
+        this.step = step;
+        for (const [k, v] of [...this.map])
+          if (!keys.has(k)) {
+            v.dispose();
+            this.map.delete(k);
+          }
+      },
+      release: () => vars.release(),
+    };
   }
 
   setState(state: OptimizerState): void {

@@ -4,6 +4,7 @@
  * checkpoint restores them onto a rebuilt model.
  */
 import type * as tf from "@tensorflow/tfjs";
+import type { Snapshot } from "../transaction.js";
 
 export interface OptimizerInstance {
   /** Applies one update with learning rate `lr`; `grads[i]` belongs to `vars[i]`. */
@@ -13,8 +14,10 @@ export interface OptimizerInstance {
     grads: readonly tf.Tensor[],
     lr: number,
   ): void;
-  getState(): OptimizerState;
+  getState(): Promise<OptimizerState>;
   setState(state: OptimizerState): void;
+  /** The instance's state now, to undo a non-finite step. */
+  snapshot(): Snapshot;
   dispose(): void;
 }
 

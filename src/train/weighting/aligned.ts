@@ -1,3 +1,4 @@
+import { type Matrix, symmetricEigen } from "../../util/linalg.js";
 /**
  * Aligned-MTL: Senushkin et al., "Independent Component Alignment for Multi-Task Learning",
  * CVPR 2023. The task gradients are replaced by an orthogonal system with equal norms (the
@@ -6,7 +7,6 @@
  */
 import { type GradientModeArgs, defineStrategy, needsFor } from "./define.js";
 import { gradientInstance } from "./gradients.js";
-import { type Matrix, symmetricEigen } from "./linalg.js";
 import type { WeightingStrategy } from "./types.js";
 
 export type AlignedArgs = GradientModeArgs;
@@ -31,7 +31,8 @@ export function alignedWeights(gram: Matrix): number[] {
 }
 
 export function aligned(args: AlignedArgs = {}): WeightingStrategy<AlignedArgs> {
-  return defineStrategy<AlignedArgs>("aligned", needsFor(args.mode), args, () =>
-    gradientInstance({ solve: (gram) => alignedWeights(gram) }),
+  const needs = needsFor(args.mode);
+  return defineStrategy("aligned", needs, args, () =>
+    gradientInstance(needs, { solve: (gram) => alignedWeights(gram) }),
   );
 }

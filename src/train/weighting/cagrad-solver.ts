@@ -4,7 +4,7 @@
  * converges to machine precision (checked against the KKT conditions); projected gradient
  * continues alone if Newton cannot certify its answer.
  */
-import { type Matrix, dot, matVec, projectSimplex, quad, solveLinear } from "./linalg.js";
+import { type Matrix, dot, matVec, projectSimplex, quad, solveLinear } from "../../util/linalg.js";
 
 export function cagradObjective(
   m: Matrix,

@@ -1,3 +1,4 @@
+import { type Matrix, dot, matVec, quad } from "../../util/linalg.js";
 /**
  * CAGrad: Liu et al., "Conflict-Averse Gradient Descent for Multi-task Learning", NeurIPS 2021.
  * Maximises the worst-case local improvement of any task within a ball of radius
@@ -7,7 +8,6 @@
 import { activeSetNewton, cagradObjective, projectedGradient } from "./cagrad-solver.js";
 import { type GradientModeArgs, defineStrategy, needsFor, nonNegative } from "./define.js";
 import { gradientInstance } from "./gradients.js";
-import { type Matrix, dot, matVec, quad } from "./linalg.js";
 import type { WeightingStrategy } from "./types.js";
 
 export interface CagradArgs extends GradientModeArgs {
@@ -43,7 +43,8 @@ export function cagradWeights(gram: Matrix, c: number): number[] {
 
 export function cagrad(args: CagradArgs = {}): WeightingStrategy<CagradArgs> {
   const c = nonNegative("cagrad", "c", args.c, 0.4);
-  return defineStrategy<CagradArgs>("cagrad", needsFor(args.mode), args, () =>
-    gradientInstance({ solve: (gram) => cagradWeights(gram, c) }),
+  const needs = needsFor(args.mode);
+  return defineStrategy("cagrad", needs, args, () =>
+    gradientInstance(needs, { solve: (gram) => cagradWeights(gram, c) }),
   );
 }

@@ -3,12 +3,7 @@
  * gradient-mode option shared by every gradient-based method, and option validation.
  */
 import { ConfigError, show } from "../../errors.js";
-import type {
-  WeightingContext,
-  WeightingInstance,
-  WeightingNeeds,
-  WeightingStrategy,
-} from "./types.js";
+import type { InstanceFor, WeightingContext, WeightingNeeds, WeightingStrategy } from "./types.js";
 
 /**
  * Where gradient-based strategies take their per-task gradients. Defaults to `"shared"`.
@@ -24,7 +19,9 @@ export interface GradientModeArgs {
 }
 
 /** The `needs` of a gradient-based strategy in the given mode. */
-export function needsFor(mode: GradientMode | undefined): WeightingNeeds {
+export function needsFor(
+  mode: GradientMode | undefined,
+): "sharedGradients" | "representationGradients" {
   const m = mode ?? "shared";
   if (m === "shared") return "sharedGradients";
   if (m === "representation") return "representationGradients";
@@ -50,25 +47,30 @@ function clean<C extends object>(config: C): C {
 }
 
 /** Builds an immutable strategy value. `config` is copied (via JSON) and deep-frozen. */
-export function defineStrategy<C extends object>(
+export function defineStrategy<C extends object, N extends WeightingNeeds>(
   name: string,
-  needs: WeightingNeeds,
+  needs: N,
   config: C,
-  create: (tasks: readonly string[], opts: { seed: number }) => WeightingInstance,
-): WeightingStrategy<C> {
+  create: (tasks: readonly string[], opts: { seed: number }) => InstanceFor<N>,
+): WeightingStrategy<C, N> {
   const frozen = deepFreeze(JSON.parse(JSON.stringify(clean(config))) as C);
   return Object.freeze({
     name,
     needs,
     config: frozen,
-    create(tasks: readonly string[], opts: { seed: number }): WeightingInstance {
+    create(tasks: readonly string[], opts: { seed: number }): InstanceFor<N> {
       if (tasks.length === 0)
         throw new ConfigError(`Weighting "${name}": needs at least one task, got none.`, {
           field: "tasks",
           value: tasks,
           expected: "one or more task names",
         });
-      return create(tasks, opts);
+      const instance = create(tasks, opts);
+      if (instance.needs !== needs)
+        throw new Error(
+          `internal: weighting "${name}" made a "${instance.needs}" instance for "${needs}"`,
+        );
+      return instance;
     },
   });
 }
@@ -116,8 +118,7 @@ export function stateObject(strategy: string, state: unknown): Record<string, un
   return state as Record<string, unknown>;
 }
 
-/** Which tasks take part in this step: `ctx.active`, else the tasks whose loss is not exactly 0. */
-export function activeTasks(ctx: WeightingContext, losses: ArrayLike<number>): boolean[] {
-  if (ctx.active) return Array.from({ length: losses.length }, (_, i) => ctx.active?.[i] ?? true);
-  return Array.from({ length: losses.length }, (_, i) => losses[i] !== 0);
+/** Which tasks take part in this step, as a [T] 0/1 list (task order). */
+export function activeMask(ctx: WeightingContext): number[] {
+  return ctx.active.map((a) => (a ? 1 : 0));
 }

@@ -35,7 +35,8 @@ export function dwaWeights(
 
 export function dwa(args: DwaArgs = {}): WeightingStrategy<DwaArgs> {
   const temperature = positive("dwa", "temperature", args.temperature, 2);
-  return defineStrategy<DwaArgs>("dwa", "losses", args, (tasks) => ({
+  return defineStrategy("dwa", "losses", args, (tasks) => ({
+    needs: "losses",
     variables: [],
     combineLosses: (losses, ctx) => {
       const weights = dwaWeights(ctx.epochLosses, tasks.length, temperature);

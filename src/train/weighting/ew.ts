@@ -7,7 +7,8 @@ export type EwArgs = Record<string, never>;
 
 /** Equal weights: the combined loss is the sum of the task losses. */
 export function ew(_args: EwArgs = {}): WeightingStrategy<EwArgs> {
-  return defineStrategy<EwArgs>("ew", "losses", {}, (tasks) => ({
+  return defineStrategy("ew", "losses", {}, (tasks) => ({
+    needs: "losses",
     variables: [],
     combineLosses: (losses) => ({ loss: tf.sum(losses), weights: tasks.map(() => 1) }),
     getState: () => ({}),

@@ -3,11 +3,12 @@
  * task logits xi give `z = softmax(xi)`; the step minimises `sum_i z_i / c log(L_i - m_i)`
  * (`c = sum_i z_i / (L_i - m_i)`), and after the step xi moves (Adam with weight decay) against
  * the per-task log-loss decrease seen on the same batch, so slowly improving tasks gain weight.
- * Needs the loop to call `observeLossesAfterStep` with the post-update losses. Tasks absent
+ * Needs the loop to call `observeLossesAfterStep` with the pre- and post-update losses. Tasks absent
  * from a step are left out of the softmax and their logits are not updated.
  */
 import * as tf from "@tensorflow/tfjs";
-import { activeTasks, defineStrategy, nonNegative, positive, stateObject } from "./define.js";
+import { stopGradient } from "../../util/tf.js";
+import { defineStrategy, nonNegative, positive, stateObject } from "./define.js";
 import type { WeightingStrategy } from "./types.js";
 
 export interface FamoArgs {
@@ -26,8 +27,6 @@ export interface FamoState {
   m: number[];
   v: number[];
   t: number;
-  prevLosses: number[] | null;
-  prevActive: boolean[] | null;
 }
 
 /** Softmax over the entries where `active` (all by default); 0 elsewhere. */
@@ -68,66 +67,48 @@ export function famoLogitGradient(
   return z.map((zi, i) => zi * (delta[i] - zd));
 }
 
-export function famo(args: FamoArgs = {}): WeightingStrategy<FamoArgs> {
+export function famo(args: FamoArgs = {}): WeightingStrategy<FamoArgs, "losses"> {
   const lr = positive("famo", "lr", args.lr, 0.025);
   const gamma = nonNegative("famo", "gamma", args.gamma, 0.001);
   const minLoss = args.minLoss ?? 0;
-  return defineStrategy<FamoArgs>("famo", "losses", args, (tasks) => {
+  return defineStrategy("famo", "losses", args, (tasks) => {
     const n = tasks.length;
     const zeros = () => new Array<number>(n).fill(0);
-    let s: FamoState = {
-      logits: zeros(),
-      m: zeros(),
-      v: zeros(),
-      t: 0,
-      prevLosses: null,
-      prevActive: null,
-    };
+    let s: FamoState = { logits: zeros(), m: zeros(), v: zeros(), t: 0 };
     return {
+      needs: "losses",
       variables: [],
       combineLosses: (losses, ctx) => {
-        const prev = Array.from(losses.dataSync());
-        const active = activeTasks(ctx, prev);
-        s.prevLosses = prev;
-        s.prevActive = active;
-        if (!active.some((a) => a))
-          return { loss: tf.tidy(() => tf.sum(tf.mul(losses, 0))), weights: zeros() };
-        const weights = famoWeights(s.logits, prev, minLoss, active);
-        // d/dL_i of sum_i coef_i log(L_i - m_i + eps) is exactly weights_i.
-        const coef = weights.map((w, i) => (active[i] ? w * (prev[i] - minLoss + EPS) : 0));
-        const safe = prev.map((l, i) => (active[i] ? 0 : 1 - l + minLoss));
-        const loss: tf.Scalar = tf.tidy(() =>
-          tf.sum(
-            tf.mul(
-              tf.log(tf.add(tf.sub(tf.add(losses, tf.tensor1d(safe)), minLoss), EPS)),
-              tf.tensor1d(coef),
-            ),
-          ),
-        );
-        return { loss, weights };
+        // w_i = z_i / (c (L_i - m + eps)), c = sum_j z_j / (L_j - m + eps): the gradient of
+        // sum_i (z_i / c) log(L_i - m + eps) with c held constant, as a constant weight on L_i
+        const z = tf.tensor1d(softmax(s.logits, ctx.active));
+        const on = tf.tensor1d(ctx.active.map((a) => (a ? 1 : 0)));
+        const d = tf.add(tf.mul(on, tf.add(tf.sub(losses, minLoss), EPS)), tf.sub(1, on));
+        const c = tf.sum(tf.div(z, d));
+        const weights = stopGradient(tf.div(z, tf.mul(c, d))) as tf.Tensor1D;
+        return { loss: tf.sum(tf.mul(weights, losses)), weights };
       },
-      observeLossesAfterStep: (after) => {
-        const { prevLosses, prevActive } = s;
-        if (!prevLosses || !prevActive || !prevActive.some((a) => a)) return;
-        const g = famoLogitGradient(s.logits, prevLosses, after, minLoss, prevActive).map(
+      observeLossesAfterStep: (before, after, ctx) => {
+        const active = ctx.active;
+        if (!active.some((a) => a)) return;
+        const g = famoLogitGradient(s.logits, before, after, minLoss, active).map(
           (gi, i) => gi + gamma * s.logits[i],
         );
         const t = s.t + 1;
-        const on = (i: number) => prevActive[i];
-        const m = s.m.map((mi, i) => (on(i) ? 0.9 * mi + 0.1 * g[i] : mi));
-        const v = s.v.map((vi, i) => (on(i) ? 0.999 * vi + 0.001 * g[i] * g[i] : vi));
+        const m = s.m.map((mi, i) => (active[i] ? 0.9 * mi + 0.1 * g[i] : mi));
+        const v = s.v.map((vi, i) => (active[i] ? 0.999 * vi + 0.001 * g[i] * g[i] : vi));
         const logits = s.logits.map((x, i) => {
-          if (!on(i)) return x;
+          if (!active[i]) return x;
           const mh = m[i] / (1 - 0.9 ** t);
           const vh = v[i] / (1 - 0.999 ** t);
           return x - (lr * mh) / (Math.sqrt(vh) + 1e-8);
         });
-        s = { logits, m, v, t, prevLosses: null, prevActive: null };
+        s = { logits, m, v, t };
       },
       getState: () => JSON.parse(JSON.stringify(s)),
       setState: (state) => {
         const o = stateObject("famo", state) as unknown as FamoState;
-        s = JSON.parse(JSON.stringify({ ...o, prevActive: o.prevActive ?? null })) as FamoState;
+        s = { logits: [...o.logits], m: [...o.m], v: [...o.v], t: o.t };
       },
       dispose: () => {},
     };

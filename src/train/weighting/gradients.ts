@@ -7,10 +7,11 @@
  * weights serve the representation-gradient mode, where the loop combines the losses with them.
  * Tasks absent from a step are left out of the problem and get weight 0.
  */
-import * as tf from "@tensorflow/tfjs";
-import { activeTasks } from "./define.js";
-import type { Matrix } from "./linalg.js";
-import type { WeightingContext, WeightingInstance } from "./types.js";
+import { combineRows, gramMatrix } from "../../util/gram.js";
+import type { Matrix } from "../../util/linalg.js";
+import type { GradientWeightingInstance, WeightingContext, WeightingNeeds } from "./types.js";
+
+export { combineRows, gramMatrix };
 
 /**
  * Task weights from the Gram matrix of the active tasks' gradients and their losses. `tasks`
@@ -23,27 +24,6 @@ export type GramSolver = (
   tasks: readonly number[],
 ) => number[];
 
-/** The Gram matrix `G G^T` of a [T, P] gradient matrix, as float64 rows. */
-export function gramMatrix(grads: tf.Tensor2D): Matrix {
-  const t = grads.shape[0];
-  const product = tf.matMul(grads, grads, false, true);
-  const flat = product.dataSync();
-  product.dispose();
-  const out: Matrix = [];
-  for (let i = 0; i < t; i++) out.push(Array.from(flat.subarray(i * t, (i + 1) * t)));
-  // Symmetrise: float32 matmul is not exactly symmetric.
-  for (let i = 0; i < t; i++)
-    for (let j = i + 1; j < t; j++) out[i][j] = out[j][i] = 0.5 * (out[i][j] + out[j][i]);
-  return out;
-}
-
-/** `sum_i w_i g_i` as a [P] tensor (owned by the caller). */
-export function combineRows(grads: tf.Tensor2D, weights: readonly number[]): tf.Tensor1D {
-  return tf.tidy(() =>
-    tf.matMul(tf.tensor2d([weights as number[]], [1, weights.length]), grads).as1D(),
-  );
-}
-
 /** Runs `solve` on the active tasks only; absent tasks get weight 0. */
 export function solveActive(
   solve: GramSolver,
@@ -51,8 +31,7 @@ export function solveActive(
   losses: Float32Array,
   ctx: WeightingContext,
 ): number[] {
-  const active = activeTasks(ctx, losses);
-  const idx = active.flatMap((a, i) => (a ? [i] : []));
+  const idx = ctx.active.flatMap((a, i) => (a ? [i] : []));
   const out = new Array<number>(gram.length).fill(0);
   if (idx.length === 0) return out;
   const sub = idx.map((i) => idx.map((j) => gram[i][j]));
@@ -78,11 +57,15 @@ export interface GradientInstanceArgs {
  * A `WeightingInstance` for a Gram-matrix solver. `combineGradients` returns a new [P] tensor that
  * the caller owns; it never disposes `grads`.
  */
-export function gradientInstance(args: GradientInstanceArgs): WeightingInstance {
+export function gradientInstance(
+  needs: Exclude<WeightingNeeds, "losses">,
+  args: GradientInstanceArgs,
+): GradientWeightingInstance {
   return {
+    needs,
     variables: [],
-    combineGradients(grads, losses, ctx) {
-      const weights = solveActive(args.solve, gramMatrix(grads), losses, ctx);
+    async combineGradients(grads, losses, ctx) {
+      const weights = solveActive(args.solve, await gramMatrix(grads), losses, ctx);
       return { grad: combineRows(grads, weights), weights };
     },
     getState: args.getState ?? (() => ({})),

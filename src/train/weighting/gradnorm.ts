@@ -1,3 +1,4 @@
+import type { Matrix } from "../../util/linalg.js";
 /**
  * GradNorm: Chen et al., "GradNorm: Gradient Normalization for Adaptive Loss Balancing in Deep
  * Multitask Networks", ICML 2018. Learnable task weights w (summing to T) are moved so that each
@@ -14,7 +15,6 @@ import {
   stateObject,
 } from "./define.js";
 import { gradientInstance } from "./gradients.js";
-import type { Matrix } from "./linalg.js";
 import type { WeightingStrategy } from "./types.js";
 
 export interface GradnormArgs extends GradientModeArgs {
@@ -59,12 +59,13 @@ export function gradnormUpdate(
 export function gradnorm(args: GradnormArgs = {}): WeightingStrategy<GradnormArgs> {
   const alpha = nonNegative("gradnorm", "alpha", args.alpha, 1.5);
   const lr = positive("gradnorm", "lr", args.lr, 0.025);
-  return defineStrategy<GradnormArgs>("gradnorm", needsFor(args.mode), args, (tasks) => {
+  const needs = needsFor(args.mode);
+  return defineStrategy("gradnorm", needs, args, (tasks) => {
     let state: GradnormState = {
       weights: tasks.map(() => 1),
       initialLosses: tasks.map(() => null),
     };
-    return gradientInstance({
+    return gradientInstance(needs, {
       solve: (gram, losses, _ctx, idx) => {
         const initial = state.initialLosses.slice();
         idx.forEach((i, k) => {

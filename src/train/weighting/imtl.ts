@@ -1,3 +1,4 @@
+import { type Matrix, solveLinear } from "../../util/linalg.js";
 /**
  * IMTL-G: Liu et al., "Towards Impartial Multi-task Learning", ICLR 2021 (gradient part). The
  * combined gradient has equal projections onto every task's unit gradient; its weights solve a
@@ -5,7 +6,6 @@
  */
 import { type GradientModeArgs, defineStrategy, needsFor } from "./define.js";
 import { gradientInstance } from "./gradients.js";
-import { type Matrix, solveLinear } from "./linalg.js";
 import type { WeightingStrategy } from "./types.js";
 
 export type ImtlArgs = GradientModeArgs;
@@ -38,7 +38,8 @@ export function imtlWeights(gram: Matrix): number[] {
 }
 
 export function imtl(args: ImtlArgs = {}): WeightingStrategy<ImtlArgs> {
-  return defineStrategy<ImtlArgs>("imtl", needsFor(args.mode), args, () =>
-    gradientInstance({ solve: (gram) => imtlWeights(gram) }),
+  const needs = needsFor(args.mode);
+  return defineStrategy("imtl", needs, args, () =>
+    gradientInstance(needs, { solve: (gram) => imtlWeights(gram) }),
   );
 }

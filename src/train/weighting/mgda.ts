@@ -41,8 +41,9 @@ export function mgda(args: MgdaArgs = {}): WeightingStrategy<MgdaArgs> {
       `Weighting "mgda": option "normalization" is ${show(normalization)}; expected one of ${NORMS.join(", ")}.`,
       { field: "normalization", value: normalization, expected: NORMS.join(", ") },
     );
-  return defineStrategy<MgdaArgs>("mgda", needsFor(args.mode), args, () =>
-    gradientInstance({
+  const needs = needsFor(args.mode);
+  return defineStrategy("mgda", needs, args, () =>
+    gradientInstance(needs, {
       solve: (gram, losses) => {
         const s = mgdaScales(normalization, gram, losses);
         const scaled = gram.map((row, i) => row.map((x, j) => x / (s[i] * s[j])));

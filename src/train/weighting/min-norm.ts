@@ -6,7 +6,7 @@
  * the support Frank-Wolfe found (accepted only when it satisfies the optimality conditions).
  */
 import { ConfigError } from "../../errors.js";
-import { type Matrix, dot, gramOfRows, matVec, quad, solveLinear } from "./linalg.js";
+import { type Matrix, dot, gramOfRows, matVec, quad, solveLinear } from "../../util/linalg.js";
 
 /**
  * `argmin_{g in [0,1]} ||g v1 + (1-g) v2||^2` from `v1.v1`, `v1.v2`, `v2.v2`: the weight `g` on

@@ -1,3 +1,4 @@
+import { type Matrix, dot, matVec, quad, solveLinear } from "../../util/linalg.js";
 /**
  * Nash-MTL: Navon et al., "Multi-Task Learning as a Bargaining Game", ICML 2022. The update
  * `sum_i a_i g_i` uses the Nash bargaining solution `G G^T a = 1 / a` (a > 0). It is the
@@ -6,7 +7,6 @@
  */
 import { type GradientModeArgs, defineStrategy, needsFor, nonNegative } from "./define.js";
 import { gradientInstance } from "./gradients.js";
-import { type Matrix, dot, matVec, quad, solveLinear } from "./linalg.js";
 import type { WeightingStrategy } from "./types.js";
 
 export interface NashArgs extends GradientModeArgs {
@@ -65,7 +65,8 @@ export function nashWeights(
 export function nash(args: NashArgs = {}): WeightingStrategy<NashArgs> {
   const ridge = nonNegative("nash", "ridge", args.ridge, 1e-6);
   const maxIter = nonNegative("nash", "maxIter", args.maxIter, 50);
-  return defineStrategy<NashArgs>("nash", needsFor(args.mode), args, () =>
-    gradientInstance({ solve: (gram) => nashWeights(gram, { ridge, maxIter }) }),
+  const needs = needsFor(args.mode);
+  return defineStrategy("nash", needs, args, () =>
+    gradientInstance(needs, { solve: (gram) => nashWeights(gram, { ridge, maxIter }) }),
   );
 }

@@ -1,3 +1,4 @@
+import { type Matrix, dot } from "../../util/linalg.js";
 /**
  * PCGrad: Yu et al., "Gradient Surgery for Multi-Task Learning", NeurIPS 2020. Each task gradient
  * is projected onto the normal plane of every other task gradient it conflicts with (negative
@@ -5,7 +6,6 @@
  */
 import { type GradientModeArgs, defineStrategy, needsFor } from "./define.js";
 import { gradientInstance } from "./gradients.js";
-import { type Matrix, dot } from "./linalg.js";
 import type { WeightingStrategy } from "./types.js";
 
 export type PcgradArgs = GradientModeArgs;
@@ -47,8 +47,9 @@ export function permutation(n: number, random: () => number): number[] {
 }
 
 export function pcgrad(args: PcgradArgs = {}): WeightingStrategy<PcgradArgs> {
-  return defineStrategy<PcgradArgs>("pcgrad", needsFor(args.mode), args, () =>
-    gradientInstance({
+  const needs = needsFor(args.mode);
+  return defineStrategy("pcgrad", needs, args, () =>
+    gradientInstance(needs, {
       solve: (gram, _losses, ctx) =>
         pcgradWeights(
           gram,

@@ -26,7 +26,8 @@ export function rlwWeights(n: number, random: () => number): number[] {
 }
 
 export function rlw(_args: RlwArgs = {}): WeightingStrategy<RlwArgs> {
-  return defineStrategy<RlwArgs>("rlw", "losses", {}, (tasks) => ({
+  return defineStrategy("rlw", "losses", {}, (tasks) => ({
+    needs: "losses",
     variables: [],
     combineLosses: (losses, ctx) => {
       const weights = rlwWeights(tasks.length, ctx.random);

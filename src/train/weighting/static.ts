@@ -55,9 +55,10 @@ export function staticWeights(args: StaticArgs): WeightingStrategy<StaticArgs> {
       `Weighting "static": option "weights" is ${show(args?.weights)}; expected a record or array.`,
       { field: "weights", value: args?.weights, expected: "Record<task, number> or number[]" },
     );
-  return defineStrategy<StaticArgs>("static", "losses", args, (tasks) => {
+  return defineStrategy("static", "losses", args, (tasks) => {
     const w = resolve(args, tasks);
     return {
+      needs: "losses",
       variables: [],
       combineLosses: (losses) => ({
         loss: tf.tidy(() => tf.sum(tf.mul(losses, tf.tensor1d(w)))),

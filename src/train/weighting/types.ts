@@ -29,51 +29,81 @@ export interface WeightingContext {
   /** Seeded uniform [0, 1) draws for stochastic strategies (RLW). */
   readonly random: () => number;
   /**
-   * Optional: which tasks (task order) take part in this step. A task missing from a step (task
-   * sampling, all labels masked) comes with a 0 loss and a zero gradient row; strategies give it
-   * weight 0 and leave its state alone. When omitted, a task whose loss is exactly 0 counts as
-   * absent.
+   * Which tasks (task order) take part in this step. A task missing from a step (task sampling,
+   * every label masked) comes with a 0 loss and a zero gradient row; strategies give it weight 0
+   * and leave its state alone.
    */
-  readonly active?: readonly boolean[];
+  readonly active: readonly boolean[];
 }
 
 export interface LossCombination {
   /** The scalar to differentiate. */
   loss: tf.Scalar;
-  /** The weight each task got this step (task order), for logs (`weight/<task>`). */
-  weights: number[];
+  /**
+   * The weight each task got this step (task order), for logs (`weight/<task>`): a [T] tensor
+   * (read by the loop together with the step's other logged scalars, never synchronously) or
+   * plain numbers when the strategy knows them without reading the device.
+   */
+  weights: tf.Tensor1D | readonly number[];
 }
 
 export interface GradientCombination {
   /** The combined gradient [P] (or, in representation mode, ignored: weights are used). */
   grad: tf.Tensor1D;
-  /** The weight each task got this step (task order). */
-  weights: number[];
+  /**
+   * The weight each task got this step (task order); `null` for methods whose update is not a
+   * weighted sum of the task gradients.
+   */
+  weights: readonly number[] | null;
 }
 
-export interface WeightingInstance {
+interface InstanceBase {
   /** Trainable variables the strategy owns (e.g. uncertainty log-variances); the trainer's
    * optimizer updates them together with the model. */
   readonly variables: readonly tf.Variable[];
-  /** For `needs: "losses"`. Called inside the tape; must not dispose `losses`. */
-  combineLosses?(losses: tf.Tensor1D, ctx: WeightingContext): LossCombination;
-  /** For gradient-based needs. `grads` is [T, P]; `losses` are this step's task losses. */
-  combineGradients?(
-    grads: tf.Tensor2D,
-    losses: Float32Array,
-    ctx: WeightingContext,
-  ): GradientCombination;
-  /** Optional: strategies such as FAMO need the task losses on the same batch after the update. */
-  observeLossesAfterStep?(losses: Float32Array, ctx: WeightingContext): void;
-  /** JSON-serialisable state for checkpoints. */
-  getState(): unknown;
+  /** JSON-serialisable state for checkpoints. Asynchronous: it may read the device. */
+  getState(): unknown | Promise<unknown>;
   setState(state: unknown): void;
   dispose(): void;
 }
 
-export interface WeightingStrategy<Config extends object = Record<string, unknown>> {
+/** A strategy that weighs the task losses (one backward pass). */
+export interface LossWeightingInstance extends InstanceBase {
+  readonly needs: "losses";
+  /** Called inside the tape with the [T] task losses (absent tasks 0); must not dispose them
+   * and must not read the device synchronously. */
+  combineLosses(losses: tf.Tensor1D, ctx: WeightingContext): LossCombination;
+  /** Optional (FAMO): each task's loss on the step's batch after the update, in train mode with
+   * the step's dropout masks. */
+  observeLossesAfterStep?(before: Float32Array, after: Float32Array, ctx: WeightingContext): void;
+}
+
+/** A strategy that combines per-task gradients ([T, P] shared, or [T, B*D] representation). */
+export interface GradientWeightingInstance extends InstanceBase {
+  readonly needs: "sharedGradients" | "representationGradients";
+  /** `grads` is [T, P] (rows of absent tasks are zero); `losses` are this step's task losses.
+   * Never disposes `grads`; the returned `grad` is the caller's. */
+  combineGradients(
+    grads: tf.Tensor2D,
+    losses: Float32Array,
+    ctx: WeightingContext,
+  ): Promise<GradientCombination>;
+}
+
+/** A strategy's per-run state, discriminated by what it needs from the step. */
+export type WeightingInstance = LossWeightingInstance | GradientWeightingInstance;
+
+/** The instance type a strategy with `needs: N` creates. */
+export type InstanceFor<N extends WeightingNeeds> = N extends "losses"
+  ? LossWeightingInstance
+  : GradientWeightingInstance;
+
+export interface WeightingStrategy<
+  Config extends object = Record<string, unknown>,
+  N extends WeightingNeeds = WeightingNeeds,
+> {
   readonly name: string;
-  readonly needs: WeightingNeeds;
+  readonly needs: N;
   readonly config: Readonly<Config>;
-  create(tasks: readonly string[], opts: { seed: number }): WeightingInstance;
+  create(tasks: readonly string[], opts: { seed: number }): InstanceFor<N>;
 }

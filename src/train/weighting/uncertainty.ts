@@ -7,7 +7,7 @@
  * `s = 0`, equal EW's). The weight of task i is `exp(-s_i)`; at the optimum it is `1 / L_i`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { activeTasks, defineStrategy, stateArray, stateObject } from "./define.js";
+import { activeMask, defineStrategy, stateArray, stateObject } from "./define.js";
 import type { WeightingStrategy } from "./types.js";
 
 export interface UncertaintyArgs {
@@ -17,20 +17,19 @@ export interface UncertaintyArgs {
 
 export function uncertainty(args: UncertaintyArgs = {}): WeightingStrategy<UncertaintyArgs> {
   const s0 = args.initialLogVariance ?? 0;
-  return defineStrategy<UncertaintyArgs>("uncertainty", "losses", args, (tasks) => {
+  return defineStrategy("uncertainty", "losses", args, (tasks) => {
     const logVars = tf.tidy(() => tf.variable(tf.fill([tasks.length], s0), true));
     return {
+      needs: "losses",
       variables: [logVars],
       combineLosses: (losses, ctx) => {
-        const active = activeTasks(ctx, losses.dataSync());
-        const s = logVars.dataSync();
-        const loss: tf.Scalar = tf.tidy(() => {
-          const mask = tf.tensor1d(active.map((a) => (a ? 1 : 0)));
-          return tf.sum(tf.mul(mask, tf.add(tf.mul(tf.exp(tf.neg(logVars)), losses), logVars)));
-        });
-        return { loss, weights: active.map((a, i) => (a ? Math.exp(-s[i]) : 0)) };
+        const mask = tf.tensor1d(activeMask(ctx));
+        const precision = tf.mul(mask, tf.exp(tf.neg(logVars)));
+        const loss: tf.Scalar = tf.sum(tf.add(tf.mul(precision, losses), tf.mul(mask, logVars)));
+        // the logged weights: exp(-s) of the tasks that took part
+        return { loss, weights: precision as tf.Tensor1D };
       },
-      getState: () => ({ logVariances: Array.from(logVars.dataSync()) }),
+      getState: async () => ({ logVariances: Array.from(await logVars.data()) }),
       setState: (state) => {
         const v = stateArray(
           "uncertainty",

@@ -3,9 +3,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+import { singleTaskBaselines } from "../../../src/api/baselines.js";
+import { model } from "../../../src/api/model.js";
 import { AnalysisAccumulator } from "../../../src/eval/analysis/accumulator.js";
 import { affinityFromLosses, lookaheadAffinity } from "../../../src/eval/analysis/affinity.js";
-import { singleTaskBaselines } from "../../../src/eval/analysis/baselines.js";
 import { gradientCosine, summarizeConflict } from "../../../src/eval/analysis/conflict.js";
 import {
   type AnalysisProbe,
@@ -13,7 +14,6 @@ import {
   sharedTaskGradients,
 } from "../../../src/eval/analysis/probe.js";
 import { mlp } from "../../../src/model/backbones/mlp.js";
-import { model } from "../../../src/model/builder.js";
 import { classifier } from "../../../src/model/heads/classifier.js";
 import { regression } from "../../../src/model/heads/regression.js";
 import { Network } from "../../../src/model/network.js";
@@ -52,7 +52,7 @@ for (const backend of ["cpu", "wasm"] as const) {
         [-3, 0, 0],
         [0, 0, 0],
       ];
-      const c = gradientCosine(rows);
+      const c = await gradientCosine(rows);
       close([c[0][0], c[0][1], c[0][2], c[1][2]], [1, 0, -1, 0]);
       assert.ok(Number.isNaN(c[0][3]) && Number.isNaN(c[3][3]));
       const start = tf.memory().numTensors;
@@ -60,7 +60,7 @@ for (const backend of ["cpu", "wasm"] as const) {
         [1, 2, 3],
         [-1, 0.5, 2],
       ]);
-      const ct = gradientCosine(t);
+      const ct = await gradientCosine(t);
       t.dispose();
       const want = (1 * -1 + 2 * 0.5 + 3 * 2) / (Math.sqrt(14) * Math.sqrt(1 + 0.25 + 4));
       close([ct[0][1], ct[1][0]], [want, want]);
@@ -82,7 +82,7 @@ for (const backend of ["cpu", "wasm"] as const) {
         [2, 2],
       ];
       const lr = 0.3;
-      const z = lookaheadAffinity(quadraticProbe(w, centres), ["a", "b", "c"], lr);
+      const z = await lookaheadAffinity(quadraticProbe(w, centres), ["a", "b", "c"], lr);
       const L = (v: number[], c: number[]) => 0.5 * ((v[0] - c[0]) ** 2 + (v[1] - c[1]) ** 2);
       centres.forEach((ci, i) => {
         const stepped = w0.map((x, k) => x - lr * (x - ci[k]));
@@ -100,7 +100,7 @@ for (const backend of ["cpu", "wasm"] as const) {
     it("tasks without data get NaN rows and columns", async () => {
       await tf.setBackend(backend);
       const w = tf.tidy(() => tf.variable(tf.tensor1d([0, 0])));
-      const z = lookaheadAffinity(
+      const z = await lookaheadAffinity(
         quadraticProbe(
           w,
           [
@@ -170,18 +170,18 @@ describe("probes of a real network", () => {
     };
     const probe = networkProbe(net, step);
     assert.deepEqual(probe.tasks, ["cls"]);
-    const { grads, losses } = sharedTaskGradients(probe, ["cls", "reg"]);
+    const { grads, losses } = await sharedTaskGradients(probe, ["cls", "reg"]);
     const p = net
       .trainableParams()
       .filter((q) => q.shared)
       .reduce((s, q) => s + q.variable.size, 0);
     assert.deepEqual(grads.shape, [2, p]);
     assert.ok(Number.isFinite(losses[0]) && Number.isNaN(losses[1]));
-    const cos = gradientCosine(grads);
+    const cos = await gradientCosine(grads);
     close([cos[0][0]], [1]);
     assert.ok(Number.isNaN(cos[0][1]));
     grads.dispose();
-    const z = lookaheadAffinity(probe, ["cls", "reg"], 0.1);
+    const z = await lookaheadAffinity(probe, ["cls", "reg"], 0.1);
     assert.ok(Number.isFinite(z[0][0]) && Number.isNaN(z[1][1]));
     step.cls.x.dispose();
     step.cls.y.dispose();

@@ -13,11 +13,11 @@ import { cagradInner, cagradWeights } from "../../../src/train/weighting/cagrad.
 import { gradnormUpdate } from "../../../src/train/weighting/gradnorm.js";
 import { imtlWeights } from "../../../src/train/weighting/imtl.js";
 import { weighting } from "../../../src/train/weighting/index.js";
-import { gramOfRows, matVec } from "../../../src/train/weighting/linalg.js";
 import { nashWeights } from "../../../src/train/weighting/nash.js";
 import { pcgradWeights } from "../../../src/train/weighting/pcgrad.js";
-import type { WeightingContext } from "../../../src/train/weighting/types.js";
+import { gramOfRows, matVec } from "../../../src/util/linalg.js";
 import { Random } from "../../../src/util/random.js";
+import { context, gradients } from "./call.js";
 import { addv, close, combine, dotv, golden, normv, scalev, slowPcgrad } from "./reference.js";
 
 describe("pcgrad", () => {
@@ -256,19 +256,10 @@ describe("gradnorm", () => {
 
 for (const backend of ["cpu", "wasm"] as const) {
   describe(`gradient strategies on tensors (${backend})`, () => {
-    const ctx: WeightingContext = {
-      step: 0,
-      epoch: 0,
-      tasks: ["a", "b"],
-      epochLosses: [],
-      random: () => 0.5,
-    };
-    const run = (name: string, g: number[][], opts: object = {}) => {
+    const ctx = context(["a", "b"], { random: () => 0.5 });
+    const run = async (name: string, g: number[][], opts: object = {}) => {
       const inst = weighting.create(name, opts).create(["a", "b"], { seed: 0 });
-      const out = tf.tidy(() => {
-        const c = inst.combineGradients!(tf.tensor2d(g), new Float32Array([1, 1]), ctx);
-        return { grad: Array.from(c.grad.dataSync()), weights: c.weights };
-      });
+      const out = await gradients(inst, g, [1, 1], ctx);
       inst.dispose();
       return out;
     };
@@ -277,20 +268,24 @@ for (const backend of ["cpu", "wasm"] as const) {
       await tf.setBackend(backend);
       const start = tf.memory().numTensors;
       close(
-        run("pcgrad", [
-          [1, 0],
-          [-1, 1],
-        ]).grad,
+        (
+          await run("pcgrad", [
+            [1, 0],
+            [-1, 1],
+          ])
+        ).grad,
         [0.5, 1.5],
       );
       close(
-        run("mgda", [
-          [1, 0],
-          [0, 1],
-        ]).grad,
+        (
+          await run("mgda", [
+            [1, 0],
+            [0, 1],
+          ])
+        ).grad,
         [0.5, 0.5],
       );
-      const l2 = run(
+      const l2 = await run(
         "mgda",
         [
           [3, 0],
@@ -301,28 +296,34 @@ for (const backend of ["cpu", "wasm"] as const) {
       close(l2.weights, [1 / 6, 1 / 2]);
       close(l2.grad, [0.5, 0.5]);
       close(
-        run("imtl", [
-          [1, 0],
-          [0, 2],
-        ]).grad,
+        (
+          await run("imtl", [
+            [1, 0],
+            [0, 2],
+          ])
+        ).grad,
         [2 / 3, 2 / 3],
       );
       close(
-        run(
-          "nash",
-          [
-            [2, 0],
-            [0, 0.5],
-          ],
-          { ridge: 0 },
+        (
+          await run(
+            "nash",
+            [
+              [2, 0],
+              [0, 0.5],
+            ],
+            { ridge: 0 },
+          )
         ).weights,
         [0.5, 2],
       );
       close(
-        run("aligned", [
-          [1, 0],
-          [0, 2],
-        ]).grad,
+        (
+          await run("aligned", [
+            [1, 0],
+            [0, 2],
+          ])
+        ).grad,
         [1, 1],
       );
       assert.equal(tf.memory().numTensors, start);
@@ -331,14 +332,8 @@ for (const backend of ["cpu", "wasm"] as const) {
 }
 
 describe("gradient strategies own no tensors", () => {
-  it("combineGradients outside any tidy leaves only the returned gradient", () => {
-    const ctx: WeightingContext = {
-      step: 0,
-      epoch: 0,
-      tasks: ["a", "b"],
-      epochLosses: [],
-      random: () => 0.5,
-    };
+  it("combineGradients outside any tidy leaves only the returned gradient", async () => {
+    const ctx = context(["a", "b"], { random: () => 0.5 });
     for (const name of ["gradnorm", "pcgrad", "mgda", "cagrad", "imtl", "nash", "aligned"]) {
       const start = tf.memory().numTensors;
       const inst = weighting.create(name).create(["a", "b"], { seed: 0 });
@@ -346,7 +341,8 @@ describe("gradient strategies own no tensors", () => {
         [1, 0.5],
         [-0.5, 1],
       ]);
-      const out = inst.combineGradients!(g, new Float32Array([1, 1]), ctx);
+      if (inst.needs === "losses") throw new Error(`${name} is gradient-based`);
+      const out = await inst.combineGradients(g, new Float32Array([1, 1]), ctx);
       assert.equal(tf.memory().numTensors, start + 2, name);
       out.grad.dispose();
       g.dispose();

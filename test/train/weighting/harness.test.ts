@@ -8,7 +8,11 @@ import { describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { weighting } from "../../../src/train/weighting/index.js";
-import type { WeightingContext, WeightingStrategy } from "../../../src/train/weighting/types.js";
+import type {
+  WeightingContext,
+  WeightingInstance,
+  WeightingStrategy,
+} from "../../../src/train/weighting/types.js";
 import { Random } from "../../../src/util/random.js";
 import { TASKS, fitTwoTasks } from "./two-task.js";
 
@@ -40,35 +44,35 @@ function ctx(step: number, random: Random): WeightingContext {
           ]
         : [],
     random: () => random.next(),
+    active: [true, true],
   };
 }
 
 /** One direct call of the instance on fixed inputs; returns the weights. */
-function callOnce(
-  s: WeightingStrategy<object>,
-  inst: ReturnType<WeightingStrategy<object>["create"]>,
-  step: number,
-  random: Random,
-): number[] {
+async function callOnce(inst: WeightingInstance, step: number, random: Random): Promise<number[]> {
   const losses = new Float32Array([1.2 - 0.05 * step, 0.8 - 0.02 * step]);
   const c = ctx(step, random);
-  let w: number[] = [];
-  tf.tidy(() => {
-    if (s.needs === "losses") {
-      w = inst.combineLosses!(tf.tensor1d(losses), c).weights;
-    } else {
-      const g = tf.tensor2d([
-        [1, 0.5 + 0.1 * step, -1],
-        [-0.8, 1, 0.3],
-      ]);
-      const out = inst.combineGradients!(g, losses, c);
-      assert.deepEqual(out.grad.shape, [3]);
-      assert.ok(Array.from(out.grad.dataSync()).every(Number.isFinite));
-      w = out.weights;
-    }
-  });
-  inst.observeLossesAfterStep?.(new Float32Array([losses[0] * 0.9, losses[1] * 0.95]), c);
-  return w;
+  if (inst.needs === "losses") {
+    const wt = tf.tidy(() => {
+      const out = inst.combineLosses(tf.tensor1d(losses), c);
+      return out.weights instanceof tf.Tensor ? out.weights : tf.tensor1d([...out.weights]);
+    });
+    const w = Array.from(await wt.data());
+    wt.dispose();
+    const after = new Float32Array([losses[0] * 0.9, losses[1] * 0.95]);
+    inst.observeLossesAfterStep?.(losses, after, c);
+    return w;
+  }
+  const g = tf.tensor2d([
+    [1, 0.5 + 0.1 * step, -1],
+    [-0.8, 1, 0.3],
+  ]);
+  const out = await inst.combineGradients(g, losses, c);
+  assert.deepEqual(out.grad.shape, [3]);
+  assert.ok(Array.from(await out.grad.data()).every(Number.isFinite));
+  out.grad.dispose();
+  g.dispose();
+  return [...(out.weights ?? [])];
 }
 
 for (const backend of ["cpu", "wasm"] as const) {
@@ -89,13 +93,13 @@ for (const backend of ["cpu", "wasm"] as const) {
           const start = tf.memory().numTensors;
           const a = s.create([...TASKS], { seed: 3 });
           const ra = new Random(5);
-          for (let k = 0; k < 7; k++) callOnce(s, a, k, ra);
-          const saved = JSON.parse(JSON.stringify(a.getState()));
+          for (let k = 0; k < 7; k++) await callOnce(a, k, ra);
+          const saved = JSON.parse(JSON.stringify(await a.getState()));
           const b = s.create([...TASKS], { seed: 3 });
           b.setState(saved);
-          assert.deepEqual(JSON.parse(JSON.stringify(b.getState())), saved);
+          assert.deepEqual(JSON.parse(JSON.stringify(await b.getState())), saved);
           const rb = new Random(ra.getState());
-          assert.deepEqual(callOnce(s, b, 7, rb), callOnce(s, a, 7, ra));
+          assert.deepEqual(await callOnce(b, 7, rb), await callOnce(a, 7, ra));
           a.dispose();
           b.dispose();
           assert.equal(tf.memory().numTensors, start);
@@ -104,7 +108,7 @@ for (const backend of ["cpu", "wasm"] as const) {
         it("fits two tasks: weights [T] finite, losses drop, deterministic, no tensor growth", async () => {
           await tf.setBackend(backend);
           const start = tf.memory().numTensors;
-          const run = fitTwoTasks(s, { seed: 11, steps: 60 });
+          const run = await fitTwoTasks(s, { seed: 11, steps: 60 });
           assert.equal(tf.memory().numTensors, start, "tensors leaked");
           assert.equal(run.tensorsLate, run.tensorsEarly, "tensor count grew during training");
           for (const w of run.weights) {
@@ -115,7 +119,7 @@ for (const backend of ["cpu", "wasm"] as const) {
           const last = run.losses[run.losses.length - 1];
           for (let t = 0; t < 2; t++)
             assert.ok(last[t] < 0.5 * first[t], `task ${TASKS[t]}: loss ${first[t]} -> ${last[t]}`);
-          const again = fitTwoTasks(s, { seed: 11, steps: 60 });
+          const again = await fitTwoTasks(s, { seed: 11, steps: 60 });
           assert.deepEqual(again.weights, run.weights);
           assert.deepEqual(again.losses, run.losses);
           assert.deepEqual(again.state, run.state);

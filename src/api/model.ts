@@ -7,22 +7,27 @@ import type { Dataset } from "../data/types.js";
  * plain JavaScript, a runtime error listing the known tasks).
  */
 import { ConfigError, show } from "../errors.js";
-import type { FitOptions } from "../train/options.js";
-import type { Run } from "../train/run.js";
-import type { AdapterKind } from "./adapters.js";
-import { hardSharing } from "./arch/hardSharing.js";
-import { resolveArchitecture } from "./arch/registry.js";
-import type { Architecture } from "./arch/types.js";
-import type { Backbone } from "./backbones/types.js";
-import type { Head } from "./heads/types.js";
-import type { Shape } from "./params.js";
+import { type EvaluateOptions, type Evaluation, evaluateDef } from "../eval/evaluate.js";
+import { type Predictions, predictDef } from "../eval/predict.js";
+import type { AdapterKind } from "../model/adapters.js";
+import { hardSharing } from "../model/arch/hardSharing.js";
+import { resolveArchitecture } from "../model/arch/registry.js";
+import type { Architecture } from "../model/arch/types.js";
+import type { Backbone } from "../model/backbones/types.js";
+import type { Head } from "../model/heads/types.js";
+import type { Shape } from "../model/params.js";
 import {
   type FreezeOp,
   type ModelDef,
   type ModelSpecJSON,
   type WeightMap,
   specToJSON,
-} from "./spec.js";
+} from "../model/spec.js";
+import { fit } from "../train/fit.js";
+import type { FitOptions } from "../train/options.js";
+// Model.fit makes a Run and Run.load makes a Model: the two facade files import each other,
+// and each uses the other only when called, never while loading.
+import { Run } from "./run.js";
 
 export interface ModelArgs {
   /** Shape of one input sample, e.g. `[28, 28, 1]` or `[maxTokens]`. */
@@ -195,27 +200,21 @@ export class Model<T extends string = never> {
     data: OnlyTasks<T, D>,
     opts: FitOptions<T> = {},
   ): Promise<Run<T>> {
-    const { fit } = await import("../train/fit.js");
-    return fit<T>(this, data as FitData<T>, opts);
+    const r = await fit(this.def, data as FitData<string>, opts as FitOptions<string>);
+    return new Run<T>(this.withWeights(r.weights), r.state, opts);
   }
 
   /** Predictions of task `task`'s head on `data` (probabilities or values, [n, units]). */
-  async predict(
-    task: T,
-    data: Dataset,
-    batchSize?: number,
-  ): Promise<import("../eval/predict.js").Predictions> {
-    const { predictModel } = await import("../eval/predict.js");
-    return predictModel<T>(this, task, data, batchSize);
+  predict(task: T, data: Dataset, batchSize?: number): Promise<Predictions> {
+    return predictDef(this.def, task, data, batchSize);
   }
 
   /** Per-task metrics of this model's weights on `data` (see `Run.evaluate`). */
-  async evaluate<D extends FitData<T>>(
+  evaluate<D extends FitData<T>>(
     data: OnlyTasks<T, D>,
-    opts: import("../eval/evaluate.js").EvaluateOptions<T> = {},
-  ): Promise<import("../eval/evaluate.js").Evaluation<T>> {
-    const { evaluateModel } = await import("../eval/evaluate.js");
-    return evaluateModel<T>(this, data as FitData<T>, opts);
+    opts: EvaluateOptions<T> = {},
+  ): Promise<Evaluation<T>> {
+    return evaluateDef<T>(this.def, data as FitData<T>, opts);
   }
 }
 

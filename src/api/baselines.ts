@@ -1,13 +1,13 @@
-import type { Dataset } from "../../data/types.js";
+import type { Dataset } from "../data/types.js";
 /**
  * `singleTaskBaselines`: trains one model per task with the same recipe (backbone,
  * architecture, head, fit options, seed) and evaluates it, so that delta-m is measured against
  * real single-task baselines: `run.evaluate(test, { baselines })`.
  */
-import { ConfigError } from "../../errors.js";
-import { Model } from "../../model/builder.js";
-import type { FitOptions } from "../../train/options.js";
-import type { Run } from "../../train/run.js";
+import { ConfigError } from "../errors.js";
+import type { FitOptions } from "../train/options.js";
+import { Model } from "./model.js";
+import type { Run } from "./run.js";
 
 export interface SingleTaskBaselineOptions<T extends string> {
   /** Called with each task's finished run (for plots or saving). */

@@ -7,18 +7,19 @@ import { create as createSampler } from "../data/samplers/index.js";
  */
 import type { Dataset } from "../data/types.js";
 import type { EvaluateOptions, Evaluation } from "../eval/evaluate.js";
-import { Model } from "../model/builder.js";
 import { Network } from "../model/network.js";
 import { specFromJSON, specToJSON } from "../model/spec.js";
 import { type ReportArgs, report as writeReport } from "../notebook/report.js";
+import { readCheckpoint, writeCheckpoint } from "../train/checkpoint.js";
+import type { EpochLog } from "../train/events.js";
+import { fit } from "../train/fit.js";
+import { createOptimizer } from "../train/optimizers/registry.js";
+import type { FitOptions } from "../train/options.js";
+import type { TrainState } from "../train/state.js";
+import { createWeighting } from "../train/weighting/registry.js";
 import { type RunFigureMeta, runFigure } from "../viz/run-figure.js";
 import { historyTable } from "../viz/table.js";
-import { readCheckpoint, writeCheckpoint } from "./checkpoint.js";
-import type { EpochLog } from "./events.js";
-import { createOptimizer } from "./optimizers/registry.js";
-import type { FitOptions } from "./options.js";
-import type { TrainState } from "./state.js";
-import { createWeighting } from "./weighting/registry.js";
+import { Model } from "./model.js";
 
 export class Run<T extends string = string> {
   /** @internal */
@@ -118,19 +119,33 @@ export class Run<T extends string = string> {
     const merged: FitOptions<T> = {
       ...(Object.fromEntries(Object.entries(c).filter(([k]) => k !== "tasks")) as FitOptions<T>),
       ...saved,
+      // plug-ins given as objects in this process are reused; names are rebuilt from the saved
+      // config, which holds their resolved options (e.g. the optimizer's lr)
       sampler:
-        saved.sampler ??
-        (c.sampler.options !== undefined || c.sampler.name !== "proportional"
-          ? createSampler(c.sampler.name, c.sampler.options ?? {})
-          : undefined),
-      weighting: saved.weighting ?? createWeighting(c.weighting.name, c.weighting.config),
-      optimizer: saved.optimizer ?? createOptimizer(c.optimizer.name, c.optimizer.config),
+        typeof saved.sampler === "object"
+          ? saved.sampler
+          : c.sampler.options !== undefined || c.sampler.name !== "proportional"
+            ? createSampler(c.sampler.name, c.sampler.options ?? {})
+            : undefined,
+      weighting:
+        typeof saved.weighting === "object"
+          ? saved.weighting
+          : createWeighting(c.weighting.name, c.weighting.config),
+      optimizer:
+        typeof saved.optimizer === "object"
+          ? saved.optimizer
+          : createOptimizer(c.optimizer.name, c.optimizer.config),
       lr: undefined,
       validationData: saved.validationData,
       ...opts,
     };
-    const { fit } = await import("./fit.js");
-    return fit<T>(this.model, data as { readonly [K in T]?: Dataset }, merged, this.state);
+    const r = await fit(
+      this.model.def,
+      data as Readonly<Record<string, Dataset | undefined>>,
+      merged as FitOptions<string>,
+      this.state,
+    );
+    return new Run<T>(this.model.withWeights(r.weights), r.state, merged);
   }
 }
 

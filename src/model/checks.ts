@@ -2,8 +2,8 @@
 import { sampleShape } from "../data/batch.js";
 import type { Dataset } from "../data/types.js";
 import { ConfigError, DataError, UnknownNameError, show } from "../errors.js";
-import { sameShape } from "../model/network.js";
-import type { ModelDef } from "../model/spec.js";
+import { sameShape } from "./network.js";
+import type { ModelDef } from "./spec.js";
 
 export function checkTaskData(
   def: ModelDef,

@@ -10,6 +10,9 @@ npx tsc -p tsconfig.json
 echo "== lint (biome)"
 npx biome check src test bench scripts kernel
 
+echo "== layers (dependency-cruiser: each folder imports only from the layers below it)"
+npx depcruise src kernel --config .dependency-cruiser.cjs --output-type err
+
 echo "== unit tests (node --test)"
 mapfile -t files < <(find test -name '*.test.ts' -not -path 'test/notebooks/*' | sort)
 node --import tsx --test --test-reporter=spec "${files[@]}"

@@ -81,9 +81,9 @@ export { singleTaskBaselines } from "./api/baselines.js";
 export type { AnalysisProbe, ConflictSummary } from "./eval/analysis/index.js";
 
 // model, training loop, evaluation (src/model, src/train, src/eval)
+export { model, Model } from "./api/model.js";
+export type { FitData, HeadOptions, ModelArgs, OnlyTasks } from "./api/model.js";
 export {
-  model,
-  Model,
   backbones,
   heads,
   hardSharing,
@@ -102,8 +102,6 @@ export type {
   Backbone,
   Head,
   HeadArgs,
-  HeadOptions,
-  ModelArgs,
   ModelSpecJSON,
   ForwardContext,
   Module,

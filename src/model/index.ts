@@ -2,8 +2,6 @@
 import * as backboneFns from "./backbones/index.js";
 import * as headFns from "./heads/index.js";
 
-export { model, Model } from "../api/model.js";
-export type { FitData, HeadOptions, ModelArgs, OnlyTasks } from "../api/model.js";
 export const backbones = Object.freeze({
   mlp: backboneFns.mlp,
   convNet: backboneFns.convNet,

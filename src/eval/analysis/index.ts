@@ -1,4 +1,4 @@
-/** Multi-task analysis: gradient conflict, lookahead task affinity, single-task baselines. */
+/** Multi-task analysis: gradient conflict and lookahead task affinity. */
 export {
   gradientCosine,
   cosineFromGram,
@@ -8,4 +8,3 @@ export {
 export { lookaheadAffinity, affinityFromLosses } from "./affinity.js";
 export { networkProbe, sharedTaskGradients, type AnalysisProbe } from "./probe.js";
 export { AnalysisAccumulator } from "./accumulator.js";
-export { singleTaskBaselines, type SingleTaskBaselineOptions } from "../../api/baselines.js";

@@ -4,6 +4,7 @@
  * field, the sample index and the value.
  */
 import { show } from "../errors.js";
+import { makeGroup } from "./group.js";
 import type { Dataset, LabelKind } from "./types.js";
 import { checkDataset, dataFail } from "./validate.js";
 
@@ -68,7 +69,102 @@ function flat(name: string, field: string, a: Numeric): Numeric {
   return a;
 }
 
-export function fromArrays(args: FromArraysArgs): Dataset {
+type Labels = Int32Array | Float32Array | readonly number[] | readonly Numeric[];
+
+/** One input labelled for several tasks: `y` (and optionally the per-task options) by task. */
+export interface FromArraysGroupArgs<K extends string>
+  extends Omit<
+    FromArraysArgs,
+    "y" | "mask" | "labelKind" | "numClasses" | "labelSize" | "classNames"
+  > {
+  /** Labels per task, each as `FromArraysArgs.y`. */
+  y: { readonly [P in K]: Labels };
+  /** Per-task label masks (1 = present); tasks left out have every label. */
+  mask?: { readonly [P in K]?: Uint8Array | readonly (number | boolean)[] };
+  labelKind?: { readonly [P in K]?: LabelKind };
+  numClasses?: { readonly [P in K]?: number };
+  labelSize?: { readonly [P in K]?: number };
+  classNames?: { readonly [P in K]?: readonly string[] };
+  /** The group's name in logs and samplers. Defaults to the task names joined with "+". */
+  group?: string;
+}
+
+function isLabelRecord(y: unknown): y is Record<string, Labels> {
+  return y !== null && typeof y === "object" && !Array.isArray(y) && !ArrayBuffer.isView(y);
+}
+
+/**
+ * A dataset from arrays. With `y` a record of label arrays by task, one input labelled for
+ * several tasks: a record of Datasets sharing `x` (a task group, trained with one backbone pass
+ * per step).
+ */
+export function fromArrays<K extends string>(args: FromArraysGroupArgs<K>): { [P in K]: Dataset };
+export function fromArrays(args: FromArraysArgs): Dataset;
+export function fromArrays<K extends string>(
+  args: FromArraysArgs | FromArraysGroupArgs<K>,
+): Dataset | { [P in K]: Dataset } {
+  if (isLabelRecord(args?.y)) return fromArraysGroup(args as FromArraysGroupArgs<K>);
+  return fromArraysOne(args as FromArraysArgs);
+}
+
+function fromArraysGroup<K extends string>(args: FromArraysGroupArgs<K>): { [P in K]: Dataset } {
+  const name = args.name ?? "arrays";
+  const tasks = Object.keys(args.y) as K[];
+  if (tasks.length === 0)
+    dataFail(name, "y", "is an empty record", {
+      value: {},
+      expected: "labels for at least one task",
+    });
+  for (const field of ["mask", "labelKind", "numClasses", "labelSize", "classNames"] as const) {
+    const rec = args[field] as Record<string, unknown> | undefined;
+    if (rec === undefined) continue;
+    if (!isLabelRecord(rec))
+      dataFail(name, field, `is ${show(rec)}`, {
+        value: rec,
+        expected: `a record by task (${tasks.join(", ")})`,
+      });
+    for (const k of Object.keys(rec))
+      if (!tasks.includes(k as K))
+        dataFail(name, field, `names task "${k}", which has no labels in y`, {
+          value: k,
+          expected: `one of ${tasks.join(", ")}`,
+        });
+  }
+  const out = {} as { [P in K]: Dataset };
+  let first: Dataset | undefined;
+  for (const t of tasks) {
+    const d = fromArraysOne({
+      ...args,
+      x: first ? first.x : args.x,
+      ...(first ? { inputShape: first.inputShape, inputDtype: first.inputDtype } : {}),
+      y: args.y[t],
+      mask: args.mask?.[t],
+      labelKind: args.labelKind?.[t],
+      numClasses: args.numClasses?.[t],
+      labelSize: args.labelSize?.[t],
+      classNames: args.classNames?.[t],
+      name: `${name}/${t}`,
+    });
+    if (first && d.size !== first.size)
+      dataFail(
+        `${name}/${t}`,
+        "y",
+        `has ${d.size} samples but task "${tasks[0]}" has ${first.size}`,
+        {
+          value: d.size,
+          expected: `${first.size} labels, one per input sample`,
+        },
+      );
+    first ??= d;
+    out[t] = d;
+  }
+  const group = makeGroup(tasks, (first as Dataset).size, args.group);
+  // one input array for every member
+  for (const t of tasks) out[t] = { ...out[t], x: (first as Dataset).x, group };
+  return out;
+}
+
+function fromArraysOne(args: FromArraysArgs): Dataset {
   const name = args.name ?? "arrays";
   if (args.x == null || typeof args.x !== "object" || typeof args.x.length !== "number")
     dataFail(name, "x", `is ${show(args.x)}`, { value: args.x, expected: "an array of inputs" });

@@ -1,12 +1,16 @@
 /**
- * MultiTaskLoader: yields training Steps (one Batch per task taking part) over several
- * datasets of different sizes, as the TaskSampler's mode says:
- * - "one": each step holds one task's batch, the task picked by the sampler (`pick`) or drawn
- *   with its `probabilities(sizes, progress)`; an epoch is ceil(sum of sizes / batchSize) steps.
- * - "all": each step holds a batch of every task; an epoch is ceil(largest size / batchSize)
- *   steps, and smaller tasks cycle.
- * Each task streams passes over its data (reshuffled every pass, seeded); batches are
- * pass-aligned, so a pass's last batch may be smaller than batchSize.
+ * MultiTaskLoader: yields training Steps (one Batch per task taking part) over sampling units:
+ * a task group (tasks whose datasets share one input, see group.ts) or a single task. The
+ * sampler draws units, as its mode says:
+ * - "one": each step holds one unit's batch, the unit picked by the sampler (`pick`) or drawn
+ *   with its `probabilities(sizes, progress)` over the units' sample counts; an epoch is
+ *   ceil(sum of unit sizes / batchSize) steps, so a group's samples pass once per epoch whatever
+ *   its number of tasks.
+ * - "all": each step holds a batch of every unit; an epoch is ceil(largest size / batchSize)
+ *   steps, and smaller units cycle.
+ * A group's batch is one set of samples: every member's Batch holds the same `x` tensor and its
+ * own labels and mask. Each unit streams passes over its samples (reshuffled every pass,
+ * seeded); batches are pass-aligned, so a pass's last batch may be smaller than batchSize.
  *
  * Tensors: a Step's tensors are created when the consumer takes the step and belong to the
  * consumer, who disposes them (or calls `disposeStep`). The loader keeps no tensor, so
@@ -20,7 +24,8 @@
 import type * as tf from "@tensorflow/tfjs";
 import { ConfigError, DataError, show } from "../errors.js";
 import { Random, type RandomState } from "../util/random.js";
-import { type BatchArrays, gather, toBatch } from "./batch.js";
+import { disposeBatches, gatherInputs, gatherLabels, inputTensor, labelBatch } from "./batch.js";
+import { type Unit, unitsOf } from "./group.js";
 import { drawTask } from "./samplers/draw.js";
 import { proportional } from "./samplers/proportional.js";
 import { TaskStream, type TaskStreamState } from "./task-stream.js";
@@ -42,11 +47,15 @@ export interface MultiTaskLoaderArgs {
   epochs?: number;
   /** Apply the datasets' transforms in training mode (random augmentation). Defaults to true. */
   augment?: boolean;
+  /** Train task groups (datasets sharing one input) as one unit. Defaults to true. */
+  group?: boolean;
 }
 
 export interface LoaderState {
-  version: 1;
+  version: 2;
   tasks: string[];
+  /** The sampling units (name, tasks, samples) the state was saved with. */
+  units: { name: string; tasks: string[]; size: number }[];
   /** Epoch of the last consumed step, and steps of it consumed. */
   epoch: number;
   step: number;
@@ -64,31 +73,40 @@ export interface EpochIterator<T extends string> extends Iterable<Step<T>>, Asyn
   readonly steps: number;
 }
 
-type Prepared<T extends string> = { arrays: Partial<Record<T, BatchArrays>>; after: LoaderState };
-
-/** Disposes every tensor of a Step. */
-export function disposeStep(step: Step): void {
-  for (const b of Object.values(step)) {
-    if (!b) continue;
-    const ts: tf.Tensor[] = [b.x, b.y];
-    if (b.mask) ts.push(b.mask);
-    for (const t of ts) t.dispose();
-  }
+/** One unit's batch as host arrays, gathered ahead of time. */
+interface PreparedUnit {
+  unit: Unit;
+  x: Float32Array | Int32Array;
+  labels: Record<string, { y: Int32Array | Float32Array; mask?: Float32Array }>;
+  size: number;
+  seed: number;
 }
+
+type Prepared = { units: PreparedUnit[]; after: LoaderState };
+
+/** Disposes every tensor of a Step (a group's shared input once). */
+export function disposeStep(step: Step): void {
+  disposeBatches(Object.values(step));
+}
+
+export type { tf };
 
 export class MultiTaskLoader<T extends string = string> {
   readonly tasks: readonly T[];
   readonly datasets: Readonly<Record<T, Dataset>>;
+  /** The sampling units: task groups and single tasks, in task order. */
+  readonly units: readonly Unit[];
   readonly sampler: TaskSampler;
   readonly mode: "one" | "all";
   readonly batchSize: number;
   readonly stepsPerEpoch: number;
-  readonly sizes: Readonly<Record<T, number>>;
+  /** Samples per unit (by unit name): what the sampler weighs. */
+  readonly sizes: Readonly<Record<string, number>>;
   private readonly epochs?: number;
   private readonly augment: boolean;
   private readonly random: Random;
   private readonly augmentRandom: Random;
-  private readonly streams: Record<T, TaskStream>;
+  private readonly streams: Record<string, TaskStream>;
   private committed: LoaderState;
   /** Bumped by each new iteration, so that a stale prefetch never touches the live state. */
   private generation = 0;
@@ -126,7 +144,8 @@ export class MultiTaskLoader<T extends string = string> {
     }
     this.tasks = entries.map((e) => e[0]);
     this.datasets = Object.fromEntries(entries) as Record<T, Dataset>;
-    this.sizes = Object.fromEntries(entries.map(([t, d]) => [t, d.size])) as Record<T, number>;
+    this.units = unitsOf(this.tasks, this.datasets, { group: args.group });
+    this.sizes = Object.fromEntries(this.units.map((u) => [u.name, u.size]));
     this.sampler = args.sampler ?? proportional();
     this.mode = args.mode ?? this.sampler.mode;
     if (this.mode !== "one" && this.mode !== "all")
@@ -138,34 +157,38 @@ export class MultiTaskLoader<T extends string = string> {
     this.batchSize = bs;
     this.epochs = args.epochs;
     this.augment = args.augment ?? true;
-    const sizes = entries.map((e) => e[1].size);
+    const sizes = this.units.map((u) => u.size);
     this.stepsPerEpoch =
       this.mode === "all"
         ? Math.ceil(Math.max(...sizes) / bs)
         : Math.ceil(sizes.reduce((a, b) => a + b, 0) / bs);
     const seed = args.seed ?? 0;
     const master = new Random(seed);
-    this.streams = {} as Record<T, TaskStream>;
-    for (const [t, d] of entries)
-      this.streams[t] = new TaskStream(d.size, master.fork(), args.shuffle ?? true);
+    this.streams = {};
+    for (const u of this.units)
+      this.streams[u.name] = new TaskStream(u.size, master.fork(), args.shuffle ?? true);
     this.augmentRandom = master.fork();
     this.random = master;
     this.committed = this.liveState(-1, 0, 0);
     this.sampler.probabilities(this.sizes); // validates the sizes once
   }
 
-  /** The sampler's task probabilities at `progress` (for logs). */
-  probabilities(progress = 0): Record<T, number> {
-    return this.sampler.probabilities(this.sizes, progress) as Record<T, number>;
+  /** The sampler's unit probabilities at `progress` (for logs). */
+  probabilities(progress = 0): Record<string, number> {
+    return this.sampler.probabilities(this.sizes, progress);
   }
 
   getState(): LoaderState {
     return structuredClone(this.committed);
   }
 
+  private layout(): LoaderState["units"] {
+    return this.units.map((u) => ({ name: u.name, tasks: [...u.tasks], size: u.size }));
+  }
+
   setState(state: LoaderState): void {
     if (
-      state?.version !== 1 ||
+      state?.version !== 2 ||
       !Array.isArray(state.tasks) ||
       state.tasks.join("\0") !== this.tasks.join("\0")
     )
@@ -177,6 +200,26 @@ export class MultiTaskLoader<T extends string = string> {
           expected: `a state saved by a loader over ${this.tasks.join(", ")}`,
         },
       );
+    const now = this.layout();
+    const diff = now.find((u, i) => {
+      const o = state.units?.[i];
+      return (
+        !o || o.name !== u.name || o.size !== u.size || o.tasks.join("\0") !== u.tasks.join("\0")
+      );
+    });
+    if (diff || state.units.length !== now.length) {
+      const saved = state.units?.find((u) => u.name === diff?.name);
+      throw new ConfigError(
+        saved && diff && saved.size !== diff.size
+          ? `Resume: "${diff.name}" had ${saved.size} samples when the run was saved and has ${diff.size} now; resume with the same data (or start a new fit).`
+          : `Resume: the run was saved with sampling units ${show(state.units?.map((u) => u.name))} and now has ${show(now.map((u) => u.name))}; resume with the same data and grouping.`,
+        {
+          field: "data",
+          value: now,
+          expected: `the units the run was saved with: ${show(state.units)}`,
+        },
+      );
+    }
     this.committed = structuredClone(state);
     this.generation++;
     this.restore(this.committed);
@@ -184,10 +227,11 @@ export class MultiTaskLoader<T extends string = string> {
 
   private liveState(epoch: number, step: number, globalStep: number): LoaderState {
     const streams: Record<string, TaskStreamState> = {};
-    for (const t of this.tasks) streams[t] = this.streams[t].getState();
+    for (const u of this.units) streams[u.name] = this.streams[u.name].getState();
     return {
-      version: 1,
+      version: 2,
       tasks: [...this.tasks],
+      units: this.layout(),
       epoch,
       step,
       globalStep,
@@ -200,7 +244,7 @@ export class MultiTaskLoader<T extends string = string> {
   private restore(s: LoaderState): void {
     this.random.setState(s.random);
     this.augmentRandom.setState(s.augment);
-    for (const t of this.tasks) this.streams[t].setState(s.streams[t]);
+    for (const u of this.units) this.streams[u.name].setState(s.streams[u.name]);
   }
 
   private progressAt(
@@ -214,26 +258,42 @@ export class MultiTaskLoader<T extends string = string> {
     return Math.min(1, (epoch * this.stepsPerEpoch + step) / (this.epochs * this.stepsPerEpoch));
   }
 
-  private pickTask(globalStep: number, progress: number): T {
-    if (this.sampler.pick) return this.sampler.pick(globalStep, this.tasks) as T;
-    return drawTask(this.tasks, this.sampler.probabilities(this.sizes, progress), this.random);
+  private pickUnit(globalStep: number, progress: number): Unit {
+    const names = this.units.map((u) => u.name);
+    const name = this.sampler.pick
+      ? this.sampler.pick(globalStep, names)
+      : drawTask(names, this.sampler.probabilities(this.sizes, progress), this.random);
+    return this.units.find((u) => u.name === name) as Unit;
   }
 
   /** Draws and gathers one step (arrays only), advancing the live state. */
-  private prepare(epoch: number, step: number, globalStep: number, progress: number): Prepared<T> {
-    const chosen = this.mode === "all" ? this.tasks : [this.pickTask(globalStep, progress)];
-    const arrays: Partial<Record<T, BatchArrays>> = {};
-    for (const t of chosen) {
-      const idx = this.streams[t].next(this.batchSize);
-      arrays[t] = gather(this.datasets[t], idx, this.augmentRandom.nextUint32());
-    }
-    return { arrays, after: this.liveState(epoch, step + 1, globalStep + 1) };
+  private prepare(epoch: number, step: number, globalStep: number, progress: number): Prepared {
+    const chosen = this.mode === "all" ? this.units : [this.pickUnit(globalStep, progress)];
+    const units = chosen.map((unit): PreparedUnit => {
+      const idx = this.streams[unit.name].next(this.batchSize);
+      const first = this.datasets[unit.tasks[0] as T];
+      const labels: PreparedUnit["labels"] = {};
+      for (const t of unit.tasks) labels[t] = gatherLabels(this.datasets[t as T], idx);
+      return {
+        unit,
+        x: gatherInputs(first, idx),
+        labels,
+        size: idx.length,
+        seed: this.augmentRandom.nextUint32(),
+      };
+    });
+    return { units, after: this.liveState(epoch, step + 1, globalStep + 1) };
   }
 
-  private consume(p: Prepared<T>): Step<T> {
+  private consume(p: Prepared): Step<T> {
     const out: Step<T> = {};
-    for (const t of Object.keys(p.arrays) as T[])
-      out[t] = toBatch(this.datasets[t], p.arrays[t]!, this.augment);
+    for (const u of p.units) {
+      const first = this.datasets[u.unit.tasks[0] as T];
+      const x = inputTensor(first, u.x, u.size, u.seed, this.augment);
+      const name = u.unit.tasks.length > 1 ? u.unit.name : undefined;
+      for (const t of u.unit.tasks)
+        out[t as T] = labelBatch(this.datasets[t as T], x, u.labels[t], u.size, name);
+    }
     this.committed = p.after;
     return out;
   }
@@ -284,7 +344,7 @@ export class MultiTaskLoader<T extends string = string> {
         const g0 = begin();
         const gen = self.generation;
         const prep = (s: number) =>
-          new Promise<Prepared<T> | undefined>((resolve, reject) =>
+          new Promise<Prepared | undefined>((resolve, reject) =>
             setImmediate(() => {
               if (gen !== self.generation) return resolve(undefined);
               try {

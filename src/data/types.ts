@@ -43,6 +43,11 @@ export interface Dataset {
   readonly transforms?: readonly Transform[];
   /** Optional text vocabulary (token id -> token) for "int32" token inputs. */
   readonly vocabulary?: readonly string[];
+  /**
+   * The task group this dataset belongs to: datasets of one group share this object and their
+   * `x`, and train with one backbone pass per step (see group.ts).
+   */
+  readonly group?: import("./group.js").DatasetGroup;
 }
 
 /**
@@ -74,6 +79,11 @@ export interface Batch {
   readonly mask?: import("@tensorflow/tfjs").Tensor;
   /** Number of samples, n. */
   readonly size: number;
+  /**
+   * The sampling unit the batch belongs to. Members of one task group have the same unit and
+   * the very same `x` tensor (one batch of samples carrying each member's labels).
+   */
+  readonly unit?: string;
   /** Samples whose label is present (n without a mask); known on the host for loader batches. */
   readonly labelled?: number;
   /** The labels and mask as host arrays, when the batch was made from them (no device read). */

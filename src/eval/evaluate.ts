@@ -3,7 +3,8 @@
  * augmentation), plus the multi-task summary delta-m against single-task baselines.
  */
 import * as tf from "@tensorflow/tfjs";
-import { evalBatches } from "../data/batch.js";
+import { disposeBatches, evalUnitBatches } from "../data/batch.js";
+import { unitsOf } from "../data/group.js";
 import type { Dataset } from "../data/types.js";
 import { DataError } from "../errors.js";
 import { checkTaskData } from "../model/checks.js";
@@ -31,39 +32,59 @@ export type Evaluation<T extends string = string> = {
   readonly deltaM?: number;
 };
 
-/** Evaluates a built network (no disposal of the network); one device read per batch. */
+/**
+ * Evaluates a built network (no disposal of the network): one pass per sampling unit (a task
+ * group's members share one representation of each batch) and one device read per batch.
+ */
 export async function evaluateNetwork(
   net: Network,
   data: Readonly<Record<string, Dataset | undefined>>,
   metrics: Readonly<Record<string, readonly string[] | undefined>>,
   batchSize = 256,
 ): Promise<Record<string, Record<string, number>>> {
-  const out: Record<string, Record<string, number>> = {};
-  for (const [task, ds] of Object.entries(data)) {
-    if (!ds) continue;
-    const head = net.head(task);
-    const acc = new TaskAccumulator(head.units);
-    for (const b of evalBatches(ds, batchSize)) {
-      // [masked loss sum, labelled count, predictions...] in one read
+  const present = Object.entries(data).filter((e): e is [string, Dataset] => e[1] !== undefined);
+  const datasets = Object.fromEntries(present);
+  const acc = new Map(present.map(([t]) => [t, new TaskAccumulator(net.head(t).units)]));
+  for (const unit of unitsOf(Object.keys(datasets), datasets)) {
+    const members = unit.tasks.map((t) => [t, datasets[t]] as const);
+    for (const batches of evalUnitBatches(unit.name, members, batchSize)) {
+      // per task [masked loss sum, labelled count, predictions...], all in one read
       const packed = tf.tidy(() => {
-        const o = net.forward(task, b.x, { training: false });
-        const l = head.loss(o, b.y);
-        const m = b.mask ?? tf.onesLike(l);
-        return tf.concat([
-          tf.stack([tf.sum(tf.mul(l, m)), tf.sum(m)]),
-          head.predict(o).reshape([-1]),
-        ]);
+        const x = batches[unit.tasks[0]].x;
+        const reps = net.representUnit(unit.tasks, x, { training: false });
+        return tf.concat(
+          unit.tasks.map((t) => {
+            const b = batches[t];
+            const head = net.head(t);
+            const o = net.headOutput(t, reps[t], { training: false });
+            const l = head.loss(o, b.y);
+            const m = b.mask ?? tf.onesLike(l);
+            return tf.concat([
+              tf.stack([tf.sum(tf.mul(l, m)), tf.sum(m)]),
+              head.predict(o).reshape([-1]),
+            ]);
+          }),
+        );
       });
       const v = (await packed.data()) as Float32Array;
       packed.dispose();
-      if (v[1] > 0) acc.addLoss(v[0] / v[1], v[1]);
-      const y = b.host ? b.host.y : ((await b.y.data()) as Float32Array | Int32Array);
-      acc.addHost(v.subarray(2), y, b.host ? b.host.mask : await b.mask?.data(), b.size);
-      b.x.dispose();
-      b.y.dispose();
-      b.mask?.dispose();
+      let off = 0;
+      for (const t of unit.tasks) {
+        const b = batches[t];
+        const a = acc.get(t) as TaskAccumulator;
+        const n = b.size * a.units;
+        if (v[off + 1] > 0) a.addLoss(v[off] / v[off + 1], v[off + 1]);
+        const host = b.host as NonNullable<typeof b.host>;
+        a.addHost(v.subarray(off + 2, off + 2 + n), host.y, host.mask, b.size);
+        off += 2 + n;
+      }
+      disposeBatches(Object.values(batches));
     }
-    out[task] = { loss: acc.loss, ...acc.metrics(metrics[task] ?? head.metrics) };
+  }
+  const out: Record<string, Record<string, number>> = {};
+  for (const [task] of present) {
+    const a = acc.get(task) as TaskAccumulator;
+    out[task] = { loss: a.loss, ...a.metrics(metrics[task] ?? net.head(task).metrics) };
   }
   return out;
 }

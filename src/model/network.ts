@@ -130,6 +130,41 @@ export class Network {
     return this.arch.represent(task, input, ctx);
   }
 
+  /**
+   * The representations of several tasks of one input (a task group): what the architecture
+   * shares is computed once; tasks with their own input adapter are computed apart.
+   */
+  representUnit(
+    tasks: readonly string[],
+    x: tf.Tensor,
+    ctx: ForwardContext,
+  ): Record<string, tf.Tensor> {
+    const plain = tasks.filter((t) => !this.entry(t).adapter);
+    const out: Record<string, tf.Tensor> = {};
+    if (plain.length > 1 && this.arch.representMany)
+      Object.assign(out, this.arch.representMany(plain, x, ctx));
+    else for (const t of plain) out[t] = this.arch.represent(t, x, ctx);
+    for (const t of tasks) if (!(t in out)) out[t] = this.represent(t, x, ctx);
+    return out;
+  }
+
+  /**
+   * true when the tasks' representations of one input are one tensor (hard sharing, no input
+   * adapters): the premise of representation-level gradient methods such as MGDA-UB.
+   */
+  sharesRepresentation(tasks: readonly string[]): boolean {
+    return this.arch.sharedRepresentation === true && tasks.every((t) => !this.entry(t).adapter);
+  }
+
+  private entry(task: string): { head: Head; module: Module; adapter?: Module } {
+    const h = this.heads.get(task);
+    if (!h)
+      throw new ConfigError(`Unknown task "${task}". Known tasks: ${this.tasks.join(", ")}.`, {
+        task,
+      });
+    return h;
+  }
+
   /** Raw head outputs from a representation; `dropout` is applied to the representation first. */
   headOutput(task: string, rep: tf.Tensor, ctx: ForwardContext, dropout = 0): tf.Tensor {
     const h = this.heads.get(task);

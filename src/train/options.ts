@@ -86,4 +86,10 @@ export interface FitOptions<T extends string = string> {
    * logged values) and roll a non-finite step back. Defaults to `true`.
    */
   checkFinite?: boolean;
+  /**
+   * Train task groups (datasets that share one input, e.g. `fromArrays({ x, y: { a, b } })`) as
+   * one sampling unit with one backbone pass per step. `false` trains every task apart.
+   * Defaults to `true`.
+   */
+  group?: boolean;
 }

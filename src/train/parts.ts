@@ -113,6 +113,7 @@ export async function buildParts(
     seed: s.seed,
     epochs: s.epochs,
     mode: s.strategy.needs === "losses" ? undefined : "all",
+    group: opts.group,
   });
   const net = await Network.build(def, s.seed);
   const disposers: (() => void)[] = [() => net.dispose()];
@@ -120,6 +121,7 @@ export async function buildParts(
     for (const d of disposers.reverse()) d();
   };
   try {
+    if (s.strategy.needs === "representationGradients") checkSharedRepresentation(net, s);
     const trainable = net.trainableParams();
     if (trainable.length === 0)
       throw new ConfigError(
@@ -248,6 +250,23 @@ export async function buildParts(
     dispose();
     throw e;
   }
+}
+
+/**
+ * Representation-level gradients (MGDA-UB) compare the tasks' gradients w.r.t. one shared
+ * representation of one batch: every task in one group, on a hard-shared backbone.
+ */
+function checkSharedRepresentation(net: Network, s: FitSetup): void {
+  const one = s.units.length === 1 ? s.units[0] : undefined;
+  if (one && net.sharesRepresentation(one.tasks)) return;
+  const why =
+    s.units.length > 1
+      ? `they form ${s.units.length} sampling units (${s.units.map((u) => u.tasks.join("+")).join(", ")}), each with its own input`
+      : `the architecture gives each task its own representation (or a task has an input adapter)`;
+  throw new ConfigError(
+    `Weighting "${s.strategy.name}" in representation mode needs one representation shared by every task of one batch, but tasks ${s.tasks.join(", ")} have none: ${why}. Use { mode: "shared" } (per-task gradients of the shared parameters), or train tasks that label one input as a group (datasets.fromArrays({ x, y: { a, b } })).`,
+    { field: "weighting.mode", value: "representation", expected: '"shared"' },
+  );
 }
 
 function part<K extends keyof TrainState>(

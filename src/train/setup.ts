@@ -3,7 +3,8 @@
  * the validation split, resolves strategy, sampler and optimizer names, and records the run's
  * options as JSON (for checkpoints and reports).
  */
-import { split } from "../data/ops.js";
+import { type Unit, unitsOf } from "../data/group.js";
+import { splitApart, splitGroup } from "../data/ops.js";
 import { create as createSampler } from "../data/samplers/index.js";
 import type { Dataset, TaskSampler } from "../data/types.js";
 import { ConfigError, UnknownNameError } from "../errors.js";
@@ -27,6 +28,8 @@ export interface FitSetup {
   sampler?: TaskSampler;
   optimizer: Optimizer<object>;
   config: RunConfig;
+  /** The sampling units of the training data (task groups and single tasks). */
+  units: Unit[];
 }
 
 function positiveInt(field: string, v: unknown, dflt: number): number {
@@ -64,6 +67,7 @@ const OPTION_NAMES = [
   "analysis",
   "checkpoint",
   "checkFinite",
+  "group",
 ];
 
 function checkOptionNames(opts: object): void {
@@ -92,16 +96,29 @@ export function setupFit(
   let train: Record<string, Dataset> = {};
   let val = opts.validationData as Record<string, Dataset | undefined> | undefined;
   for (const t of tasks) train[t] = data[t] as Dataset;
+  const units = unitsOf(tasks, train, { group: opts.group });
   if (opts.validationSplit !== undefined) {
     if (val)
       throw new ConfigError("Give validationSplit or validationData, not both.", {
         field: "validationSplit",
       });
-    const parts = tasks.map(
-      (t) => [t, split(train[t], opts.validationSplit as number, seed)] as const,
-    );
-    train = Object.fromEntries(parts.map(([t, p]) => [t, p.train]));
-    val = Object.fromEntries(parts.map(([t, p]) => [t, p.val]));
+    // a group holds out the same samples for every member (and stays a group)
+    const fraction = opts.validationSplit;
+    const nextTrain: Record<string, Dataset> = {};
+    const nextVal: Record<string, Dataset> = {};
+    for (const u of units) {
+      const p =
+        u.tasks.length > 1
+          ? splitGroup(Object.fromEntries(u.tasks.map((t) => [t, train[t]])), fraction, seed)
+          : (({ train: tr, val: va }) => ({
+              train: { [u.tasks[0]]: tr },
+              val: { [u.tasks[0]]: va },
+            }))(splitApart(train[u.tasks[0]], fraction, seed));
+      Object.assign(nextTrain, p.train);
+      Object.assign(nextVal, p.val);
+    }
+    train = Object.fromEntries(tasks.map((t) => [t, nextTrain[t]]));
+    val = Object.fromEntries(tasks.map((t) => [t, nextVal[t]]));
   }
   if (val) checkTaskData(def, val, "validationData");
   const strategy = resolveWeighting(opts.weighting);
@@ -124,6 +141,7 @@ export function setupFit(
       earlyStopping: opts.earlyStopping,
       metrics: opts.metrics,
       analysis: opts.analysis,
+      group: opts.group,
     }),
   );
   if (resume && resume.config.tasks.join("\0") !== tasks.join("\0"))
@@ -131,5 +149,17 @@ export function setupFit(
       `The saved run trained tasks ${resume.config.tasks.join(", ")}; resume got ${tasks.join(", ")}.`,
       { field: "data", value: tasks, expected: resume.config.tasks.join(", ") },
     );
-  return { tasks, epochs, batchSize, seed, train, val, strategy, sampler, optimizer, config };
+  return {
+    tasks,
+    epochs,
+    batchSize,
+    seed,
+    train,
+    val,
+    strategy,
+    sampler,
+    optimizer,
+    config,
+    units: unitsOf(tasks, train, { group: opts.group }),
+  };
 }

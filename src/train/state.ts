@@ -26,6 +26,7 @@ export interface RunConfig {
   earlyStopping?: Record<string, unknown>;
   metrics?: Record<string, readonly string[]>;
   analysis?: Record<string, unknown>;
+  group?: boolean;
 }
 
 /**

@@ -1,25 +1,28 @@
 /**
  * One training step's gradients. The strategy's `needs` picks one step function from a record
  * (`STEPS`), typed so that each function receives the instance variant it needs; there is no
- * per-method branch and no run-time "has no combineX" check.
- * - "losses": `combineLosses` inside the tape, one backward pass. Tasks absent from a step
- *   (sampler mode "one") enter as a zero loss, and [T]-shaped strategy variables get no
- *   gradient at their index, so e.g. uncertainty's log-variance of an absent task stays put.
- * - "sharedGradients": one backward pass per task; the shared parameters' gradients are
- *   flattened into [T, P] and combined by `combineGradients`; task-specific parameters (heads,
+ * per-method branch and no run-time "has no combineX" check. Every step function runs the
+ * forward of `forward.ts`: one representation per sampling unit (a task group shares one
+ * backbone pass), then the heads.
+ * - "losses": `combineLosses` inside the tape, one forward and one backward pass.
+ * - "sharedGradients": one forward recorded once (tape.ts), then one backward pass per task to
+ *   the shared parameters: [T, P] rows for `combineGradients`; task-specific parameters (heads,
  *   adapters, gates) get their own task's gradient.
- * - "representationGradients": a look-ahead pass takes each task's gradient w.r.t. its shared
- *   representation ([T, B*D], zero-padded), `combineGradients` turns them into weights, and the
- *   weighted sum of losses is differentiated in the real pass (same dropout masks).
- * Nothing here reads the device synchronously: per-task losses stay a [T] tensor that the loop
- * reads once per step, together with the weights and the finiteness check.
+ * - "representationGradients" (MGDA-UB, Sener & Koltun 2018, Algorithm 2): on one task group
+ *   with one shared representation Z of its batch, each task's gradient w.r.t. Z ([T, B*D])
+ *   goes to `combineGradients`; Z's gradient is then `sum_i w_i dL_i/dZ`, backpropagated once
+ *   through the backbone, and each head gets its own task's unweighted gradient.
+ * Nothing here reads the device synchronously except what a strategy's solver needs (the Gram
+ * matrix, read asynchronously); the loop reads the losses with the step's other logged values.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Batch, Step } from "../data/types.js";
-import { taskLoss } from "../model/loss.js";
+import { ConfigError } from "../errors.js";
 import type { Network } from "../model/network.js";
 import type { ForwardContext, Param } from "../model/params.js";
-import { Random } from "../util/random.js";
+import type { Random } from "../util/random.js";
+import { recordTape, tapeSupported } from "../util/tape.js";
+import { type ForwardArgs, type TaskOutput, forwardLosses, releaseForward } from "./forward.js";
 import type {
   GradientWeightingInstance,
   InstanceFor,
@@ -28,6 +31,8 @@ import type {
   WeightingInstance,
   WeightingNeeds,
 } from "./weighting/types.js";
+
+export type { TaskOutput };
 
 export interface StepArgs {
   readonly net: Network;
@@ -39,12 +44,6 @@ export interface StepArgs {
   readonly ctx: Omit<WeightingContext, "active">;
   readonly random: Random;
   readonly repDropout: number;
-}
-
-export interface TaskOutput {
-  /** Predictions [n, units] (kept; the caller disposes). */
-  readonly pred: tf.Tensor;
-  readonly batch: Batch;
 }
 
 export interface StepResult {
@@ -91,54 +90,43 @@ interface Work<I extends WeightingInstance> {
 type Outcome = Pick<StepResult, "losses" | "weights">;
 type StepFn<I extends WeightingInstance> = (w: Work<I>) => Promise<Outcome>;
 
-function collect(
-  named: tf.NamedTensorMap,
-  vars: readonly tf.Variable[],
-  into: Map<tf.Variable, tf.Tensor>,
-): void {
-  for (const v of vars) {
-    const g = named[v.name];
-    if (g) into.set(v, g);
+function forwardArgs(w: Work<WeightingInstance>): ForwardArgs {
+  return {
+    net: w.a.net,
+    tasks: w.a.tasks,
+    step: w.a.step,
+    present: w.present,
+    ctx: w.fwd,
+    dropout: w.a.repDropout,
+    outputs: w.outputs,
+  };
+}
+
+/** Adds `g` to the gradient of `v` (heads of a group reached from several backward passes). */
+function accumulate(into: Map<tf.Variable, tf.Tensor>, v: tf.Variable, g: tf.Tensor): void {
+  const prev = into.get(v);
+  if (!prev) {
+    into.set(v, g);
+    return;
   }
-}
-
-/** Task `t`'s loss on its batch; keeps its predictions for the epoch's training metrics. */
-function lossOf(w: Work<WeightingInstance>, t: string, ctx: ForwardContext): tf.Scalar {
-  const b = w.a.step[t] as Batch;
-  const out = w.a.net.forward(t, b.x, ctx, w.a.repDropout);
-  w.outputs[t] = { pred: tf.keep(w.a.net.head(t).predict(out)), batch: b };
-  return taskLoss(w.a.net.head(t), out, b);
-}
-
-/** The [T] losses of the present tasks (0 elsewhere) and one backward pass of `combine`. */
-function weightedBackward(
-  w: Work<WeightingInstance>,
-  combine: (ls: tf.Tensor1D) => tf.Scalar,
-  vars: tf.Variable[],
-): tf.Tensor1D {
-  let losses: tf.Tensor1D | undefined;
-  const { value, grads: named } = tf.variableGrads(() => {
-    const ls = w.a.tasks.map((t, i) => (w.present[i] ? lossOf(w, t, w.fwd) : tf.scalar(0)));
-    losses = tf.keep(tf.stack(ls) as tf.Tensor1D);
-    return combine(losses);
-  }, vars);
-  collect(named, vars, w.grads);
-  value.dispose();
-  return losses as tf.Tensor1D;
+  into.set(v, tf.add(prev, g));
+  prev.dispose();
+  g.dispose();
 }
 
 const lossStep: StepFn<LossWeightingInstance> = async (w) => {
   const { a, instance } = w;
   let weights: tf.Tensor1D | readonly number[] = [];
-  const losses = weightedBackward(
-    w,
-    (ls) => {
-      const c = instance.combineLosses(ls, w.ctx);
-      weights = c.weights instanceof tf.Tensor ? tf.keep(c.weights) : c.weights;
-      return c.loss;
-    },
-    [...a.trainable.map((p) => p.variable), ...instance.variables],
-  );
+  let losses: tf.Tensor1D | undefined;
+  const vars = [...a.trainable.map((p) => p.variable), ...instance.variables];
+  const { value, grads: named } = tf.variableGrads(() => {
+    losses = tf.keep(forwardLosses(forwardArgs(w)).stacked);
+    const c = instance.combineLosses(losses, w.ctx);
+    weights = c.weights instanceof tf.Tensor ? tf.keep(c.weights) : c.weights;
+    return c.loss;
+  }, vars);
+  value.dispose();
+  for (const v of vars) if (named[v.name]) w.grads.set(v, named[v.name]);
   // A task absent from the step contributes nothing: per-task strategy variables ([T]-shaped,
   // e.g. uncertainty's log-variances) get no gradient at its index.
   const T = a.tasks.length;
@@ -152,121 +140,160 @@ const lossStep: StepFn<LossWeightingInstance> = async (w) => {
       );
       g.dispose();
     }
-  return { losses, weights };
+  return { losses: losses as tf.Tensor1D, weights };
 };
+
+/** Per-task gradients of the shared and own parameters, one backward pass each. */
+interface TaskGradients {
+  losses: tf.Tensor1D;
+  /** [T, P] shared-parameter gradients (zero rows for absent tasks); the caller disposes. */
+  G: tf.Tensor2D;
+}
+
+function taskGradients(w: Work<WeightingInstance>, shared: tf.Variable[]): TaskGradients {
+  const { a } = w;
+  const own = (t: string) => a.trainable.filter((p) => p.task === t).map((p) => p.variable);
+  const row = (gs: readonly (tf.Tensor | undefined)[]) =>
+    shared.length === 0
+      ? tf.zeros([0])
+      : tf.concat(shared.map((v, k) => (gs[k] ?? tf.zerosLike(v)).reshape([-1])));
+  const rows: tf.Tensor1D[] = [];
+  if (!tapeSupported()) {
+    // public API only: one forward per task
+    const ls: tf.Scalar[] = [];
+    a.tasks.forEach((t, i) => {
+      if (!w.present[i]) {
+        rows.push(tf.zeros([shared.reduce((s, v) => s + v.size, 0)]));
+        ls.push(tf.scalar(0));
+        return;
+      }
+      const mine = own(t);
+      const { value, grads } = tf.variableGrads(
+        () =>
+          forwardLosses({ ...forwardArgs(w), present: a.tasks.map((_, j) => j === i) }).list[
+            i
+          ] as tf.Scalar,
+        [...shared, ...mine],
+      );
+      ls.push(value);
+      for (const v of mine) if (grads[v.name]) accumulate(w.grads, v, grads[v.name]);
+      rows.push(tf.tidy(() => row(shared.map((v) => grads[v.name]))) as tf.Tensor1D);
+      for (const v of shared) grads[v.name]?.dispose();
+    });
+    const losses = tf.stack(ls) as tf.Tensor1D;
+    for (const l of ls) l.dispose();
+    const G = tf.stack(rows) as tf.Tensor2D;
+    for (const r of rows) r.dispose();
+    return { losses, G };
+  }
+  const { value: f, tape } = recordTape(() => forwardLosses(forwardArgs(w)));
+  try {
+    a.tasks.forEach((t, i) => {
+      if (!w.present[i]) {
+        rows.push(tf.zeros([shared.reduce((s, v) => s + v.size, 0)]));
+        return;
+      }
+      const mine = own(t);
+      const gs = tape.backward(f.list[i] as tf.Scalar, [...shared, ...mine]);
+      mine.forEach((v, k) => {
+        const g = gs[shared.length + k];
+        if (g) accumulate(w.grads, v, g);
+      });
+      rows.push(tf.tidy(() => row(gs.slice(0, shared.length))) as tf.Tensor1D);
+      for (const g of gs.slice(0, shared.length)) g?.dispose();
+    });
+    const G = tf.stack(rows) as tf.Tensor2D;
+    return { losses: f.stacked, G };
+  } finally {
+    tape.dispose();
+    for (const r of rows) r.dispose();
+    releaseForward(f);
+  }
+}
 
 const sharedStep: StepFn<GradientWeightingInstance> = async (w) => {
   const { a, instance } = w;
   const shared = a.trainable.filter((p) => p.shared).map((p) => p.variable);
-  const perTask: tf.NamedTensorMap[] = [];
-  const lossList: tf.Scalar[] = [];
+  const { losses, G } = taskGradients(w, shared);
   try {
-    a.tasks.forEach((t, i) => {
-      if (!w.present[i]) {
-        perTask.push({});
-        lossList.push(tf.scalar(0));
-        return;
-      }
-      const own = a.trainable.filter((p) => p.task === t).map((p) => p.variable);
-      const { value, grads: named } = tf.variableGrads(
-        () => lossOf(w, t, w.fwd),
-        [...shared, ...own],
-      );
-      lossList.push(value);
-      collect(named, own, w.grads);
-      perTask.push(named);
-    });
-    const losses = tf.stack(lossList) as tf.Tensor1D;
     // nothing shared to balance (a frozen backbone): every task keeps its own gradient
     if (shared.length === 0) return { losses, weights: w.present.map((p) => (p ? 1 : 0)) };
-    const G = tf.tidy(
-      () =>
-        tf.stack(
-          perTask.map((named) =>
-            tf.concat(shared.map((v) => (named[v.name] ?? tf.zerosLike(v)).reshape([-1]))),
-          ),
-        ) as tf.Tensor2D,
-    );
-    try {
-      const c = await instance
-        .combineGradients(G, (await losses.data()) as Float32Array, w.ctx)
-        .catch((e) => {
-          losses.dispose();
-          throw e;
-        });
-      let off = 0;
-      for (const v of shared) {
-        const o = off;
-        w.grads.set(
-          v,
-          tf.tidy(() => c.grad.slice(o, v.size).reshape(v.shape)),
-        );
-        off += v.size;
-      }
-      c.grad.dispose();
-      return { losses, weights: c.weights };
-    } finally {
-      G.dispose();
+    const c = await instance.combineGradients(G, (await losses.data()) as Float32Array, w.ctx);
+    let off = 0;
+    for (const v of shared) {
+      const o = off;
+      w.grads.set(
+        v,
+        tf.tidy(() => c.grad.slice(o, v.size).reshape(v.shape)),
+      );
+      off += v.size;
     }
+    c.grad.dispose();
+    return { losses, weights: c.weights };
+  } catch (e) {
+    losses.dispose();
+    throw e;
   } finally {
-    for (const l of lossList) l.dispose();
-    for (const named of perTask) for (const v of shared) named[v.name]?.dispose();
+    G.dispose();
   }
 };
 
 const representationStep: StepFn<GradientWeightingInstance> = async (w) => {
   const { a, instance } = w;
-  // look-ahead pass on a copy of the dropout RNG, so the real pass draws the same masks
-  const look: ForwardContext = {
-    training: true,
-    random: new Random(a.random.getState()),
-    updateStats: false,
-  };
-  const T = a.tasks.length;
-  const { G, lookLosses } = tf.tidy(() => {
-    const rows: tf.Tensor1D[] = [];
-    const ls: tf.Scalar[] = [];
-    a.tasks.forEach((t, i) => {
-      if (!w.present[i]) {
-        rows.push(tf.zeros([0]) as tf.Tensor1D);
-        ls.push(tf.scalar(0));
-        return;
-      }
-      const b = a.step[t] as Batch;
-      const rep = a.net.represent(t, b.x, look);
-      const f = (r: tf.Tensor) =>
-        taskLoss(a.net.head(t), a.net.headOutput(t, r, look, a.repDropout), b);
-      const { value, grad } = tf.valueAndGrad(f)(rep);
-      ls.push(value);
-      rows.push(grad.reshape([-1]) as tf.Tensor1D);
-    });
-    const width = Math.max(...rows.map((r) => r.size));
-    return {
-      G: tf.stack(
-        rows.map((r) => (r.size < width ? tf.pad(r, [[0, width - r.size]]) : r)),
-      ) as tf.Tensor2D,
-      lookLosses: tf.stack(ls) as tf.Tensor1D,
-    };
-  });
-  let weights: readonly number[];
-  try {
-    const c = await instance.combineGradients(G, (await lookLosses.data()) as Float32Array, w.ctx);
-    c.grad.dispose();
-    weights = c.weights ?? new Array<number>(T).fill(1);
-  } finally {
-    G.dispose();
-    lookLosses.dispose();
-  }
-  const wt = tf.tensor1d(weights as number[]);
-  try {
-    const losses = weightedBackward(
-      w,
-      (ls) => tf.sum(tf.mul(ls, wt)),
-      a.trainable.map((p) => p.variable),
+  const present = a.tasks.filter((_, i) => w.present[i]);
+  const x = a.step[present[0]]?.x;
+  if (!present.every((t) => a.step[t]?.x === x) || !a.net.sharesRepresentation(present))
+    throw new ConfigError(
+      `Representation-level gradients need one shared representation of one batch, but tasks ${present.join(", ")} do not share one (different inputs, or task-specific mixtures). Use { mode: "shared" }.`,
+      { field: "weighting.mode", value: "representation", expected: '"shared"' },
     );
-    return { losses, weights };
+  const shared = a.trainable.filter((p) => p.shared).map((p) => p.variable);
+  const own = (t: string) => a.trainable.filter((p) => p.task === t).map((p) => p.variable);
+  const { value: f, tape } = recordTape(() => forwardLosses(forwardArgs(w)));
+  const dz: (tf.Tensor | undefined)[] = [];
+  try {
+    const z = f.reps[present[0]];
+    a.tasks.forEach((t, i) => {
+      if (!w.present[i]) return dz.push(undefined);
+      const mine = own(t);
+      const gs = tape.backward(f.list[i] as tf.Scalar, [z, ...mine]);
+      // Algorithm 2: each head is updated with its own task's gradient
+      mine.forEach((v, k) => {
+        const g = gs[1 + k];
+        if (g) accumulate(w.grads, v, g);
+      });
+      dz.push(gs[0] ?? tf.zerosLike(z));
+    });
+    const G = tf.tidy(
+      () => tf.stack(dz.map((g) => (g ? g.reshape([-1]) : tf.zeros([z.size])))) as tf.Tensor2D,
+    );
+    let weights: readonly number[];
+    try {
+      const c = await instance.combineGradients(G, (await f.stacked.data()) as Float32Array, w.ctx);
+      c.grad.dispose();
+      weights = c.weights ?? a.tasks.map((_, i) => (w.present[i] ? 1 : 0));
+    } finally {
+      G.dispose();
+    }
+    if (shared.length > 0) {
+      const dZ = tf.tidy(() =>
+        tf.addN(dz.flatMap((g, i) => (g ? [tf.mul(g, weights[i])] : [tf.zerosLike(z)]))),
+      );
+      const gs = tape.backward(z, shared, dZ);
+      dZ.dispose();
+      shared.forEach((v, k) => {
+        const g = gs[k];
+        if (g) accumulate(w.grads, v, g);
+      });
+    }
+    return { losses: f.stacked, weights };
+  } catch (e) {
+    f.stacked.dispose();
+    throw e;
   } finally {
-    wt.dispose();
+    tape.dispose();
+    for (const g of dz) g?.dispose();
+    releaseForward(f);
   }
 };
 

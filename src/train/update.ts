@@ -1,11 +1,11 @@
 /** Applies a step's gradients: regularisation, clipping, the optimizer; then post-step hooks. */
 import * as tf from "@tensorflow/tfjs";
 import type { Step } from "../data/types.js";
-import { taskLoss } from "../model/loss.js";
 import type { Network } from "../model/network.js";
 import type { Param } from "../model/params.js";
 import { Random, type RandomState } from "../util/random.js";
 import { clipGradients } from "./clip.js";
+import { type TaskOutput, forwardLosses } from "./forward.js";
 import type { OptimizerInstance } from "./optimizers/types.js";
 import type { Regularizer } from "./regularize.js";
 import type { StepResult } from "./step.js";
@@ -40,7 +40,7 @@ export function applyUpdate(a: {
 /**
  * For strategies such as FAMO: each task's loss on the step's batch after the update, in train
  * mode with the step's own dropout masks (the RNG state it started from), without touching
- * batch-norm statistics. One read.
+ * batch-norm statistics; one backbone pass per task group and one read.
  */
 export async function observeAfterStep(
   net: Network,
@@ -54,15 +54,20 @@ export async function observeAfterStep(
 ): Promise<void> {
   if (instance.needs !== "losses" || !instance.observeLossesAfterStep) return;
   const fwd = { training: true, random: new Random(dropoutState), updateStats: false };
-  const after = tf.tidy(() =>
-    tf.stack(
-      tasks.map((t, i) => {
-        const b = step[t];
-        if (!b || !ctx.active[i]) return tf.scalar(0);
-        return taskLoss(net.head(t), net.forward(t, b.x, fwd, repDropout), b);
-      }),
-    ),
+  const outputs: Record<string, TaskOutput> = {};
+  const after = tf.tidy(
+    () =>
+      forwardLosses({
+        net,
+        tasks,
+        step,
+        present: ctx.active,
+        ctx: fwd,
+        dropout: repDropout,
+        outputs,
+      }).stacked,
   );
+  for (const o of Object.values(outputs)) o.pred.dispose();
   const values = (await after.data()) as Float32Array;
   after.dispose();
   instance.observeLossesAfterStep(before, values, ctx);

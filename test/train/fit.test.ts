@@ -14,7 +14,7 @@ import { setDefaultListeners } from "../../src/train/defaults.js";
 import type { StepEvent, TrainingListener } from "../../src/train/events.js";
 import { mgda } from "../../src/train/weighting/mgda.js";
 import { pcgrad } from "../../src/train/weighting/pcgrad.js";
-import { toyTasks, useCpu } from "./helpers.js";
+import { toyGroup, toyTasks, useCpu } from "./helpers.js";
 
 const base = model({ input: [8] })
   .backbone(mlp({ units: [16] }))
@@ -54,16 +54,15 @@ describe("training loop", () => {
       mgda({ mode: "representation" }),
     ]) {
       const events: StepEvent[] = [];
-      const run = await base.fit(
-        { cls, reg },
-        {
-          epochs: 4,
-          batchSize: 16,
-          lr: 0.01,
-          weighting: w,
-          listeners: [{ onStep: (e) => void events.push(e) }],
-        },
-      );
+      // representation-level gradients need the tasks of one input (a task group)
+      const rep = typeof w !== "string" && w.needs === "representationGradients";
+      const run = await base.fit(rep ? toyGroup(96) : { cls, reg }, {
+        epochs: 4,
+        batchSize: 16,
+        lr: 0.01,
+        weighting: w,
+        listeners: [{ onStep: (e) => void events.push(e) }],
+      });
       const h = run.history;
       const name = typeof w === "string" ? w : w.name;
       assert.ok(h[3]["loss/reg"] < h[0]["loss/reg"], `${name}: reg loss drops`);

@@ -27,6 +27,19 @@ export function toyTasks(n = 96, dim = 8, seed = 1): { cls: Dataset; reg: Datase
   };
 }
 
+/** The two tasks of `toyTasks` as one task group: one input labelled for both. */
+export function toyGroup(n = 96, dim = 8, seed = 1): { cls: Dataset; reg: Dataset } {
+  const { cls, reg } = toyTasks(n, dim, seed);
+  return fromArrays({
+    x: cls.x,
+    y: { cls: cls.y, reg: reg.y },
+    inputShape: [dim],
+    labelKind: { cls: "class", reg: "regression" },
+    numClasses: { cls: 2 },
+    name: "toy",
+  });
+}
+
 /** A tiny image classification set: class = which quadrant is brightest. */
 export function toyImages(n = 64, size = 8, channels = 1, seed = 2, name = "img"): Dataset {
   const r = new Random(seed);

@@ -14,6 +14,7 @@
  */
 import { ConfigError, show } from "../../errors.js";
 import { Random } from "../../util/random.js";
+import { makeGroup } from "../group.js";
 import type { Dataset } from "../types.js";
 import { FASHION_CLASSES, rawFashion } from "./fashion.js";
 import { type RawImages, pickIndices, toFloat } from "./images.js";
@@ -26,11 +27,12 @@ export interface MultiMnistArgs extends ImageSetArgs {
   source?: "mnist" | "fashion" | "fashion+mnist";
 }
 
+/** The left and right digit of each image: one task group (one input, two label sets). */
 export interface MultiTaskPair {
   left: Dataset;
   right: Dataset;
-  /** For sample k: the source indices of its left and right images. */
-  pairs: { left: Int32Array; right: Int32Array };
+  /** For sample k: the source indices of its left and right images (not enumerable). */
+  readonly pairs: { left: Int32Array; right: Int32Array };
 }
 
 const CANVAS = 36;
@@ -105,11 +107,20 @@ export function composePairs(
     labelSize: 1,
     numClasses: 10,
   };
-  return {
-    left: { ...base, name: `${meta.name}/left`, y: yl, classNames: [...meta.leftClasses] },
-    right: { ...base, name: `${meta.name}/right`, y: yr, classNames: [...meta.rightClasses] },
-    pairs: { left: leftIdx, right: rightIdx },
-  };
+  const group = makeGroup(["left", "right"], n);
+  const out = {
+    left: { ...base, name: `${meta.name}/left`, y: yl, classNames: [...meta.leftClasses], group },
+    right: {
+      ...base,
+      name: `${meta.name}/right`,
+      y: yr,
+      classNames: [...meta.rightClasses],
+      group,
+    },
+  } as unknown as MultiTaskPair;
+  // not enumerable, so that `fit({ ...train })` sees the two tasks only
+  Object.defineProperty(out, "pairs", { value: { left: leftIdx, right: rightIdx } });
+  return out;
 }
 
 /** Sener & Koltun's pairing: for each left image i, `partners` distinct uniform partners. */

@@ -29,9 +29,14 @@ export async function lookaheadAffinity(
 ): Promise<number[][]> {
   // every task's loss at the variables' current values, in one read
   const lossesNow = async (): Promise<number[]> => {
-    const all = tf.tidy(() =>
-      tf.stack(tasks.map((t) => (probe.tasks.includes(t) ? probe.loss(t) : tf.scalar(Number.NaN)))),
-    );
+    const all = tf.tidy(() => {
+      const ls = probe.losses?.();
+      return tf.stack(
+        tasks.map((t) =>
+          probe.tasks.includes(t) ? (ls?.[t] ?? probe.loss(t)) : tf.scalar(Number.NaN),
+        ),
+      );
+    });
     const v = Array.from(await all.data());
     all.dispose();
     return v;

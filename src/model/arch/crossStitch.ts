@@ -68,31 +68,40 @@ export function crossStitch(args: CrossStitchArgs = {}): Architecture<CrossStitc
         return v;
       });
       const index = new Map(tasks.map((name, i) => [name, i]));
-      const run = (x: tf.Tensor, ctx: ForwardContext, only: number): tf.Tensor => {
+      /** The representations of the tasks at indices `only` (one pass over every column). */
+      const run = (x: tf.Tensor, ctx: ForwardContext, only: readonly number[]): tf.Tensor[] => {
         let hs: tf.Tensor[] = tasks.map(() => x);
         for (let k = 0; k < nStages; k++) {
           const outs = hs.map((h, i) => columns[i][k].apply(h, ctx));
           const stacked = tf.stack(outs); // [T, B, ...]
           const flat = stacked.reshape([t, -1]);
           const last = k === nStages - 1;
-          const alpha = last ? alphas[k].slice([only, 0], [1, t]) : alphas[k];
-          const mixed = tf.matMul(alpha, flat).reshape([last ? 1 : t, ...outs[0].shape]);
+          const rows = last ? only.length : t;
+          const alpha = last
+            ? tf.concat(only.map((i) => alphas[k].slice([i, 0], [1, t])))
+            : alphas[k];
+          const mixed = tf.matMul(alpha, flat).reshape([rows, ...outs[0].shape]);
           // Slices, not tf.unstack: Unpack's gradient fails when some outputs are unused.
           const shape = outs[0].shape;
-          hs = Array.from({ length: last ? 1 : t }, (_, i) => mixed.slice(i, 1).reshape(shape));
+          hs = Array.from({ length: rows }, (_, i) => mixed.slice(i, 1).reshape(shape));
         }
-        return hs[0];
+        return hs;
+      };
+      const indexOf = (task: string): number => {
+        const i = index.get(task);
+        if (i === undefined)
+          throw new ConfigError(
+            `Architecture "crossStitch": unknown task "${task}". Known tasks: ${tasks.join(", ")}.`,
+            { task },
+          );
+        return i;
       };
       return {
         outputShape: columns[0][nStages - 1].outputShape,
-        represent: (task, x, ctx) => {
-          const i = index.get(task);
-          if (i === undefined)
-            throw new ConfigError(
-              `Architecture "crossStitch": unknown task "${task}". Known tasks: ${tasks.join(", ")}.`,
-              { task },
-            );
-          return run(x, ctx, i);
+        represent: (task, x, ctx) => run(x, ctx, [indexOf(task)])[0],
+        representMany: (wanted, x, ctx) => {
+          const reps = run(x, ctx, wanted.map(indexOf));
+          return Object.fromEntries(wanted.map((t, i) => [t, reps[i]]));
         },
       };
     },

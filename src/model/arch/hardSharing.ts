@@ -12,7 +12,12 @@ export function hardSharing(): Architecture<Record<string, never>> {
       );
       return {
         outputShape: module.outputShape,
+        sharedRepresentation: true,
         represent: (_task, x, ctx) => module.apply(x, ctx),
+        representMany: (tasks, x, ctx) => {
+          const z = module.apply(x, ctx);
+          return Object.fromEntries(tasks.map((t) => [t, z]));
+        },
       };
     },
   };

@@ -69,6 +69,14 @@ export function mmoe(args: MmoeArgs = {}): Architecture<MmoeConfig> {
             mods.map((m) => m.apply(h, ctx)),
           );
         },
+        // the shared bottom and the experts once, a gate per task
+        representMany: (tasks, x, ctx) => {
+          const h = features(x, ctx);
+          const outs = mods.map((m) => m.apply(h, ctx));
+          return Object.fromEntries(
+            tasks.map((t) => [t, mixExperts(gateOf(t).apply(h, ctx), outs)]),
+          );
+        },
         /** The gate's expert distribution [B, E] for `task` (for analysis and plots). */
         gateWeights: (task: string, x: tf.Tensor) =>
           tf.tidy(() => gateOf(task).apply(features(x, { training: false }), { training: false })),

@@ -85,14 +85,18 @@ export function ple(args: PleArgs = {}): Architecture<PleConfig> {
         built.push(level);
         inDim = outDim;
       }
-      const forward = (task: string, x: tf.Tensor, ctx: ForwardContext): tf.Tensor => {
+      const forward = (
+        wanted: readonly string[],
+        x: tf.Tensor,
+        ctx: ForwardContext,
+      ): Map<string, tf.Tensor> => {
         const h = bottom.apply(x, ctx).reshape([-1, sizeOf(bottom.outputShape)]);
         let sharedIn = h;
         let taskIn = new Map(args.tasks.map((t) => [t, h]));
         for (const level of built) {
           const sharedOut = level.shared.map((m) => m.apply(sharedIn, ctx));
-          // The top level only needs the requested task; lower levels need every task.
-          const needed = level.sharedGate ? args.tasks : [task];
+          // The top level only needs the requested tasks; lower levels need every task.
+          const needed = level.sharedGate ? args.tasks : wanted;
           const taskOut = new Map(
             needed.map((t) => [
               t,
@@ -114,17 +118,25 @@ export function ple(args: PleArgs = {}): Architecture<PleConfig> {
             ]);
           taskIn = next;
         }
-        return taskIn.get(task)!;
+        return taskIn;
+      };
+      const check = (task: string) => {
+        if (!args.tasks.includes(task))
+          throw new ConfigError(
+            `Architecture "ple": unknown task "${task}". Known tasks: ${args.tasks.join(", ")}.`,
+            { task },
+          );
       };
       return {
         outputShape: [outDim],
         represent: (task, x, ctx) => {
-          if (!args.tasks.includes(task))
-            throw new ConfigError(
-              `Architecture "ple": unknown task "${task}". Known tasks: ${args.tasks.join(", ")}.`,
-              { task },
-            );
-          return forward(task, x, ctx);
+          check(task);
+          return forward([task], x, ctx).get(task)!;
+        },
+        representMany: (tasks, x, ctx) => {
+          for (const t of tasks) check(t);
+          const out = forward(tasks, x, ctx);
+          return Object.fromEntries(tasks.map((t) => [t, out.get(t)!]));
         },
       };
     },

@@ -25,6 +25,20 @@ export interface BuiltArchitecture {
   readonly outputShape: Shape;
   /** The representation of `x` for `task`. */
   represent(task: string, x: tf.Tensor, ctx: ForwardContext): tf.Tensor;
+  /**
+   * Optional: the representations of several tasks of one input (a task group), computing
+   * what they share once (the backbone, the experts). Defaults to `represent` per task.
+   */
+  representMany?(
+    tasks: readonly string[],
+    x: tf.Tensor,
+    ctx: ForwardContext,
+  ): Record<string, tf.Tensor>;
+  /**
+   * true when every task's representation of an input is one and the same tensor (hard
+   * sharing): what representation-level gradient methods (MGDA-UB) need.
+   */
+  readonly sharedRepresentation?: boolean;
 }
 
 export interface Architecture<C extends object = Record<string, unknown>> {

@@ -18,7 +18,7 @@ import { classifier } from "../../../src/model/heads/classifier.js";
 import { regression } from "../../../src/model/heads/regression.js";
 import { weighting } from "../../../src/train/weighting/index.js";
 import type { WeightingStrategy } from "../../../src/train/weighting/types.js";
-import { toyTasks, useCpu } from "../helpers.js";
+import { toyGroup, toyTasks, useCpu } from "../helpers.js";
 
 const base = model({ input: [8] })
   .backbone(mlp({ units: [16] }))
@@ -36,14 +36,20 @@ const strategies: WeightingStrategy<object>[] = [
 describe("weighting strategies in the training loop", () => {
   before(useCpu);
   const { cls, reg } = toyTasks(64);
+  const group = toyGroup(64);
 
   for (const s of strategies) {
     it(`${s.name} ${JSON.stringify(s.config)}: losses drop, weight/<task> logged and finite`, async () => {
       const n0 = tf.memory().numTensors;
-      const run = await base.fit(
-        { cls, reg },
-        { epochs: 4, batchSize: 16, lr: 0.01, weighting: s, seed: 3 },
-      );
+      // representation-level methods need the tasks of one input: a task group
+      const data = s.needs === "representationGradients" ? group : { cls, reg };
+      const run = await base.fit(data, {
+        epochs: 4,
+        batchSize: 16,
+        lr: 0.01,
+        weighting: s,
+        seed: 3,
+      });
       const h = run.history;
       assert.ok(h[3]["loss/reg"] < h[0]["loss/reg"], "reg loss drops");
       assert.ok(h[3]["loss/cls"] < h[0]["loss/cls"], "cls loss drops");

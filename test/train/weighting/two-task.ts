@@ -46,9 +46,16 @@ function data(seed: number) {
     ya[i] = sa;
     yb[i] = 3 * sb + 1; // a different scale, so weighting matters
   }
-  const make = (y: Float32Array, name: string) =>
-    fromArrays({ x, y, inputShape: [d], labelKind: "regression", labelSize: 1, name });
-  return { a: make(ya, "a"), b: make(yb, "b"), n };
+  // one input labelled for both tasks: a task group (representation-level methods need one)
+  const group = fromArrays({
+    x,
+    y: { a: ya, b: yb },
+    inputShape: [d],
+    labelKind: { a: "regression", b: "regression" },
+    labelSize: { a: 1, b: 1 },
+    name: "two",
+  });
+  return { ...group, n };
 }
 
 const net = model({ input: [4] })

@@ -15,6 +15,7 @@ import { resolveArchitecture } from "../model/arch/registry.js";
 import type { Architecture } from "../model/arch/types.js";
 import type { Backbone } from "../model/backbones/types.js";
 import type { Head } from "../model/heads/types.js";
+import { Network } from "../model/network.js";
 import type { Shape } from "../model/params.js";
 import {
   type FreezeOp,
@@ -202,6 +203,20 @@ export class Model<T extends string = never> {
   ): Promise<Run<T>> {
     const r = await fit(this.def, data as FitData<string>, opts as FitOptions<string>);
     return new Run<T>(this.withWeights(r.weights), r.state, opts);
+  }
+
+  /**
+   * The model's weights by parameter name: its trained or loaded ones, or else the seeded
+   * initialisation `fit` starts from with the same `seed` (what a baseline in another framework
+   * needs to start from the same point).
+   */
+  async weights(seed = 0): Promise<WeightMap> {
+    const net = await Network.build(this.def, seed);
+    try {
+      return await net.snapshot();
+    } finally {
+      net.dispose();
+    }
   }
 
   /** Predictions of task `task`'s head on `data` (probabilities or values, [n, units]). */

@@ -25,6 +25,8 @@ export interface Param {
   readonly shared: boolean;
   /** The task a task-specific parameter belongs to (heads, adapters, gates). */
   readonly task?: string;
+  /** The tasks of a head bank (one parameter holding several tasks' heads, heads/bank.ts). */
+  readonly tasks?: readonly string[];
 }
 
 export type Init = "glorotUniform" | "heNormal" | "zeros" | "ones" | "embedding";

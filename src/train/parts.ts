@@ -115,7 +115,10 @@ export async function buildParts(
     mode: s.strategy.needs === "losses" ? undefined : "all",
     group: opts.group,
   });
-  const net = await Network.build(def, s.seed);
+  // the heads of a task group that read one representation become one bank (heads/bank.ts)
+  const net = await Network.build(def, s.seed, {
+    groups: s.units.filter((u) => u.tasks.length > 1).map((u) => u.tasks),
+  });
   const disposers: (() => void)[] = [() => net.dispose()];
   const dispose = () => {
     for (const d of disposers.reverse()) d();

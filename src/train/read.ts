@@ -19,13 +19,14 @@ export async function readStep(
 ): Promise<StepRead> {
   const T = tasks.length;
   const weightTensor = res.weights instanceof tf.Tensor ? res.weights : undefined;
-  const predTasks = tasks.filter((t) => res.outputs[t]);
+  // each prediction tensor once (a head bank's members share one)
+  const preds = [...new Set(tasks.flatMap((t) => (res.outputs[t] ? [res.outputs[t].pred] : [])))];
   const packed = tf.tidy(() =>
     tf.concat([
       res.losses,
       ...(weightTensor ? [weightTensor] : []),
       probe.reshape([1]),
-      ...predTasks.map((t) => res.outputs[t].pred.reshape([-1])),
+      ...preds.map((p) => p.reshape([-1])),
     ]),
   );
   const v = (await packed.data()) as Float32Array;
@@ -41,7 +42,24 @@ export async function readStep(
     ? Float32Array.from(take(T))
     : (res.weights as readonly number[] | null);
   const finite = Number.isFinite(take(1)[0]);
-  const preds: Record<string, Float32Array> = {};
-  for (const t of predTasks) preds[t] = take(res.outputs[t].pred.size);
-  return { active: res.active, losses, weights, preds, finite };
+  const values = new Map(preds.map((p) => [p, take(p.size)]));
+  const out: Record<string, Float32Array> = {};
+  for (const t of tasks) {
+    const o = res.outputs[t];
+    if (!o) continue;
+    const all = values.get(o.pred) as Float32Array;
+    out[t] = o.column
+      ? rowsOf(all, o.column.index, o.column.count, o.pred.shape[1] as number)
+      : all;
+  }
+  return { active: res.active, losses, weights, preds: out, finite };
+}
+
+/** Rows index, index + count, ... of a sample-major [n * count, units] array. */
+function rowsOf(all: Float32Array, index: number, count: number, units: number): Float32Array {
+  const n = all.length / (count * units);
+  const out = new Float32Array(n * units);
+  for (let i = 0; i < n; i++)
+    out.set(all.subarray((i * count + index) * units, (i * count + index + 1) * units), i * units);
+  return out;
 }

@@ -63,7 +63,12 @@ export function disposeStepResult(r: StepResult): void {
   r.losses.dispose();
   if (r.weights instanceof tf.Tensor) r.weights.dispose();
   for (const g of r.grads.values()) g.dispose();
-  for (const o of Object.values(r.outputs)) o.pred.dispose();
+  disposeOutputs(r.outputs);
+}
+
+/** Disposes predictions (a head bank's members share one tensor). */
+function disposeOutputs(outputs: Readonly<Record<string, TaskOutput>>): void {
+  for (const p of new Set(Object.values(outputs).map((o) => o.pred))) p.dispose();
 }
 
 /** Labels present in a batch: known on the host for loader batches, else read once. */
@@ -100,6 +105,11 @@ function forwardArgs(w: Work<WeightingInstance>): ForwardArgs {
     dropout: w.a.repDropout,
     outputs: w.outputs,
   };
+}
+
+/** Task `t`'s own parameters: its head (or its share of a head bank), adapter, gates. */
+function ownParams(trainable: readonly Param[], t: string): tf.Variable[] {
+  return trainable.filter((p) => p.task === t || p.tasks?.includes(t)).map((p) => p.variable);
 }
 
 /** Adds `g` to the gradient of `v` (heads of a group reached from several backward passes). */
@@ -152,39 +162,40 @@ interface TaskGradients {
 
 function taskGradients(w: Work<WeightingInstance>, shared: tf.Variable[]): TaskGradients {
   const { a } = w;
-  const own = (t: string) => a.trainable.filter((p) => p.task === t).map((p) => p.variable);
+  const own = (t: string) => ownParams(a.trainable, t);
   const row = (gs: readonly (tf.Tensor | undefined)[]) =>
     shared.length === 0
       ? tf.zeros([0])
       : tf.concat(shared.map((v, k) => (gs[k] ?? tf.zerosLike(v)).reshape([-1])));
   const rows: tf.Tensor1D[] = [];
   if (!tapeSupported()) {
-    // public API only: one forward per task
-    const ls: tf.Scalar[] = [];
+    // public API only: one forward per task (the last one's predictions are kept)
+    let losses: tf.Tensor1D | undefined;
     a.tasks.forEach((t, i) => {
       if (!w.present[i]) {
         rows.push(tf.zeros([shared.reduce((s, v) => s + v.size, 0)]));
-        ls.push(tf.scalar(0));
         return;
       }
       const mine = own(t);
-      const { value, grads } = tf.variableGrads(
-        () =>
-          forwardLosses({ ...forwardArgs(w), present: a.tasks.map((_, j) => j === i) }).list[
-            i
-          ] as tf.Scalar,
-        [...shared, ...mine],
-      );
-      ls.push(value);
+      const outputs: Record<string, TaskOutput> = {};
+      const { value, grads } = tf.variableGrads(() => {
+        const f = forwardLosses({ ...forwardArgs(w), outputs });
+        losses?.dispose();
+        losses = tf.keep(f.stacked);
+        return tf.sum(
+          tf.mul(f.stacked, tf.oneHot(i, a.tasks.length).asType("float32")),
+        ) as tf.Scalar;
+      }, [...shared, ...mine]);
+      value.dispose();
+      disposeOutputs(w.outputs);
+      Object.assign(w.outputs, outputs);
       for (const v of mine) if (grads[v.name]) accumulate(w.grads, v, grads[v.name]);
       rows.push(tf.tidy(() => row(shared.map((v) => grads[v.name]))) as tf.Tensor1D);
       for (const v of shared) grads[v.name]?.dispose();
     });
-    const losses = tf.stack(ls) as tf.Tensor1D;
-    for (const l of ls) l.dispose();
     const G = tf.stack(rows) as tf.Tensor2D;
     for (const r of rows) r.dispose();
-    return { losses, G };
+    return { losses: losses as tf.Tensor1D, G };
   }
   const { value: f, tape } = recordTape(() => forwardLosses(forwardArgs(w)));
   try {
@@ -194,7 +205,8 @@ function taskGradients(w: Work<WeightingInstance>, shared: tf.Variable[]): TaskG
         return;
       }
       const mine = own(t);
-      const gs = tape.backward(f.list[i] as tf.Scalar, [...shared, ...mine]);
+      const src = f.sources[i] as NonNullable<(typeof f.sources)[number]>;
+      const gs = tape.backward(src.y, [...shared, ...mine], src.dy);
       mine.forEach((v, k) => {
         const g = gs[shared.length + k];
         if (g) accumulate(w.grads, v, g);
@@ -248,7 +260,7 @@ const representationStep: StepFn<GradientWeightingInstance> = async (w) => {
       { field: "weighting.mode", value: "representation", expected: '"shared"' },
     );
   const shared = a.trainable.filter((p) => p.shared).map((p) => p.variable);
-  const own = (t: string) => a.trainable.filter((p) => p.task === t).map((p) => p.variable);
+  const own = (t: string) => ownParams(a.trainable, t);
   const { value: f, tape } = recordTape(() => forwardLosses(forwardArgs(w)));
   const dz: (tf.Tensor | undefined)[] = [];
   try {
@@ -256,7 +268,8 @@ const representationStep: StepFn<GradientWeightingInstance> = async (w) => {
     a.tasks.forEach((t, i) => {
       if (!w.present[i]) return dz.push(undefined);
       const mine = own(t);
-      const gs = tape.backward(f.list[i] as tf.Scalar, [z, ...mine]);
+      const src = f.sources[i] as NonNullable<(typeof f.sources)[number]>;
+      const gs = tape.backward(src.y, [z, ...mine], src.dy);
       // Algorithm 2: each head is updated with its own task's gradient
       mine.forEach((v, k) => {
         const g = gs[1 + k];
@@ -341,7 +354,7 @@ export async function computeStep(args: StepArgs): Promise<StepResult> {
   } catch (e) {
     // an error mid-step (a strategy, a head) must not leak the tensors made so far
     for (const g of grads.values()) g.dispose();
-    for (const o of Object.values(outputs)) o.pred.dispose();
+    disposeOutputs(outputs);
     throw e;
   }
 }

@@ -22,6 +22,11 @@ export interface ConvNetArgs {
   dropout?: number;
   /** Batch norm after each conv. Defaults to `false`. */
   batchNorm?: boolean;
+  /**
+   * Convolution padding: "same" keeps the spatial size, "valid" uses full windows only (LeNet:
+   * `{ filters: [10, 20], kernelSize: 5, padding: "valid", dense: 50 }`). Defaults to `"same"`.
+   */
+  padding?: "same" | "valid";
 }
 
 export function convNet(args: ConvNetArgs = {}): Backbone<Required<ConvNetArgs>> {
@@ -32,6 +37,7 @@ export function convNet(args: ConvNetArgs = {}): Backbone<Required<ConvNetArgs>>
     dense: typeof d === "number" ? [d] : [...d],
     dropout: args.dropout ?? 0,
     batchNorm: args.batchNorm ?? false,
+    padding: args.padding ?? "same",
   };
   return Object.freeze({
     kind: "convNet",
@@ -49,6 +55,7 @@ export function convNet(args: ConvNetArgs = {}): Backbone<Required<ConvNetArgs>>
           conv2d(f.scope(`conv${i}`), shape, filters, config.kernelSize, {
             activation: bn ? "linear" : "relu",
             useBias: !bn,
+            padding: config.padding,
           }),
         );
         if (bn) {

@@ -1,4 +1,4 @@
-/** 2-D convolution (NHWC, "same" padding) and pooling. */
+/** 2-D convolution (NHWC, "same" or "valid" padding) and pooling. */
 import * as tf from "@tensorflow/tfjs";
 import type { Module, ParamFactory, Shape } from "../params.js";
 import { type Activation, activate } from "./dense.js";
@@ -8,21 +8,35 @@ export function conv2d(
   inputShape: Shape,
   filters: number,
   kernelSize = 3,
-  opts: { strides?: number; activation?: Activation; useBias?: boolean } = {},
+  opts: {
+    strides?: number;
+    activation?: Activation;
+    useBias?: boolean;
+    /** "same" (default) keeps the spatial size at stride 1; "valid" uses only full windows. */
+    padding?: "same" | "valid";
+  } = {},
 ): Module {
   const [h, w, c] = inputShape;
   const strides = opts.strides ?? 1;
+  const pad = opts.padding ?? "same";
   const activation = opts.activation ?? "relu";
   const kernel = f.weight("kernel", [kernelSize, kernelSize, c, filters], "heNormal");
   const bias = opts.useBias === false ? undefined : f.weight("bias", [filters], "zeros");
   return {
-    outputShape: [Math.ceil(h / strides), Math.ceil(w / strides), filters],
+    outputShape:
+      pad === "same"
+        ? [Math.ceil(h / strides), Math.ceil(w / strides), filters]
+        : [
+            Math.ceil((h - kernelSize + 1) / strides),
+            Math.ceil((w - kernelSize + 1) / strides),
+            filters,
+          ],
     apply: (x) => {
       const y = tf.fused.conv2d({
         x: x as tf.Tensor4D,
         filter: kernel as tf.Tensor4D,
         strides,
-        pad: "same",
+        pad,
         bias,
         activation: "linear",
       });

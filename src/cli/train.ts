@@ -155,11 +155,10 @@ export async function trainCommand(args: string[]): Promise<number> {
   const baseDir = resolve(file, "..");
   await useBackend(cfg.backend);
 
+  const { kind: backboneKind, ...backboneConfig } = cfg.backbone;
   let m = pt
     .model({ input: cfg.input })
-    .backbone(
-      backboneFromJSON({ kind: cfg.backbone.kind, config: { ...cfg.backbone, kind: undefined } }),
-    ) as pt.Model<string>;
+    .backbone(backboneFromJSON({ kind: backboneKind, config: backboneConfig })) as pt.Model<string>;
   const train: Record<string, Dataset> = {};
   const test: Record<string, Dataset> = {};
   for (const [name, t] of Object.entries(cfg.tasks)) {

@@ -4,6 +4,7 @@
  * field, the sample index and the value.
  */
 import { show } from "../errors.js";
+import { checkDatasetArgs } from "./args.js";
 import type { Dataset, LabelKind } from "./types.js";
 import { checkDataset, dataFail } from "./validate.js";
 
@@ -69,6 +70,7 @@ function flat(name: string, field: string, a: Numeric): Numeric {
 }
 
 export function fromArrays(args: FromArraysArgs): Dataset {
+  checkDatasetArgs("fromArrays", args);
   const name = args.name ?? "arrays";
   if (args.x == null || typeof args.x !== "object" || typeof args.x.length !== "number")
     dataFail(name, "x", `is ${show(args.x)}`, { value: args.x, expected: "an array of inputs" });

@@ -48,12 +48,21 @@ export class ConfigError extends PolytaskError {
 /** A name (strategy, sampler, optimizer, backend...) is not registered. */
 export class UnknownNameError extends PolytaskError {
   readonly known: readonly string[];
-  /** `message` overrides the default "Unknown <kind> "<name>". Known <kind> names: ..." text. */
-  constructor(kind: string, name: string, known: readonly string[], message?: string) {
+  /**
+   * `message` overrides the default "Unknown <kind> "<name>". Known <kind> names: ..." text;
+   * `details` the default field (`kind`) and value (`name`), e.g. an option's dotted path.
+   */
+  constructor(
+    kind: string,
+    name: string,
+    known: readonly string[],
+    message?: string,
+    details: PolytaskErrorDetails = {},
+  ) {
     super(
       "E_UNKNOWN_NAME",
       message ?? `Unknown ${kind} "${name}". Known ${kind} names: ${known.join(", ")}.`,
-      { field: kind, value: name, expected: `one of ${known.join(", ")}` },
+      { field: kind, value: name, expected: `one of ${known.join(", ")}`, ...details },
     );
     this.known = known;
   }

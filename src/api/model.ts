@@ -26,6 +26,7 @@ import {
 } from "../model/spec.js";
 import { fit } from "../train/fit.js";
 import type { FitOptions } from "../train/options.js";
+import { num, parseOptions, z } from "../util/schema.js";
 // Model.fit makes a Run and Run.load makes a Model: the two facade files import each other,
 // and each uses the other only when called, never while loading.
 import { Run } from "./run.js";
@@ -41,6 +42,13 @@ export interface HeadOptions {
   /** The adapter for a differing input shape. Defaults to `"auto"`. */
   adapter?: AdapterKind;
 }
+
+const shapeSchema = z.array(num.count()).min(1).readonly();
+const modelArgsSchema = z.strictObject({ input: shapeSchema });
+const headOptionsSchema = z.strictObject({
+  input: shapeSchema.optional(),
+  adapter: z.enum(["auto", "image", "dense"]).optional(),
+});
 
 /** Training data: a dataset per task; keys must be task names of the model. */
 export type FitData<T extends string> = { readonly [K in T]?: Dataset };
@@ -120,6 +128,7 @@ export class Model<T extends string = never> {
         value: h,
         expected: "a Head such as pt.heads.classifier(10)",
       });
+    parseOptions(headOptionsSchema, opts, { where: `head("${name}", h, opts)`, task: name });
     if (this.def.heads.some((e) => e.name === name))
       throw new ConfigError(`Task "${name}" already has a head; tasks: ${this.tasks.join(", ")}.`, {
         task: name,
@@ -235,6 +244,7 @@ export class Model<T extends string = never> {
 
 /** Starts a model: `pt.model({ input: [28, 28, 1] })`. */
 export function model(args: ModelArgs): Model<never> {
+  parseOptions(modelArgsSchema, args, { where: "model(args)" });
   const input = checkShape("model({ input })", args?.input);
   return new Model<never>(
     Object.freeze({

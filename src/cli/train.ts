@@ -24,7 +24,8 @@
  *
  * A data source is any `pt.datasets` loader by name with its options; `"path"` is passed first
  * for file loaders (`fromCsv`, `fromJson`), and `"pick"` selects one task of a multi-task
- * loader (`{ "source": "multiMnist", "pick": "left" }`).
+ * loader (`{ "source": "multiMnist", "pick": "left" }`). The whole config is validated before
+ * anything loads or trains (train-config.ts).
  */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -32,114 +33,31 @@ import { type BackendName, useBackend } from "../backend/select.js";
 import type { Dataset } from "../data/types.js";
 import { ConfigError, show } from "../errors.js";
 import * as pt from "../index.js";
-import { backboneFromJSON } from "../model/backbones/registry.js";
-import { headFromJSON } from "../model/heads/registry.js";
-import type { FitOptions } from "../train/options.js";
+import { backboneRegistry } from "../model/backbones/registry.js";
+import { headRegistry } from "../model/heads/registry.js";
+import { type SourceConfig, checkConfig, fitOptions } from "./train-config.js";
 
-interface SourceConfig {
-  source: string;
-  path?: string;
-  pick?: string;
-  [option: string]: unknown;
-}
-
-interface TaskConfig {
-  head: { kind: string; units: number; [option: string]: unknown };
-  train: SourceConfig;
-  test?: SourceConfig;
-}
-
-export interface TrainConfig {
-  backend?: BackendName;
-  input: number[];
-  backbone: { kind: string; [option: string]: unknown };
-  tasks: Record<string, TaskConfig>;
-  fit?: Record<string, unknown>;
-  out?: string;
-}
-
-function need(cond: unknown, field: string, value: unknown, expected: string): asserts cond {
-  if (!cond)
-    throw new ConfigError(`config: ${field} must be ${expected}, got ${show(value)}.`, {
-      field,
-      value,
-      expected,
-    });
-}
-
-/** Checks a parsed config's shape; every error names the field path. */
-export function checkConfig(c: unknown): TrainConfig {
-  need(c && typeof c === "object", "(root)", c, "an object");
-  const cfg = c as TrainConfig;
-  need(Array.isArray(cfg.input), "input", cfg.input, "an input shape such as [28, 28, 1]");
-  need(
-    cfg.backbone && typeof cfg.backbone.kind === "string",
-    "backbone.kind",
-    cfg.backbone?.kind,
-    "a backbone kind (mlp, convNet, resNet, text, pretrained)",
-  );
-  need(
-    cfg.tasks && typeof cfg.tasks === "object" && Object.keys(cfg.tasks).length > 0,
-    "tasks",
-    cfg.tasks,
-    "an object with at least one task",
-  );
-  for (const [name, t] of Object.entries(cfg.tasks)) {
-    need(t && typeof t === "object", `tasks.${name}`, t, "an object with head and train");
-    need(
-      t.head && typeof t.head.kind === "string" && Number.isInteger(t.head.units),
-      `tasks.${name}.head`,
-      t.head,
-      '{ "kind": "classifier" | "multiLabel" | "regression", "units": <integer> }',
-    );
-    need(
-      t.train && typeof t.train.source === "string",
-      `tasks.${name}.train.source`,
-      t.train?.source,
-      "a dataset loader name",
-    );
-  }
-  return cfg;
-}
+export { checkConfig, fitOptions, type TrainConfig } from "./train-config.js";
 
 async function loadSource(src: SourceConfig, field: string, baseDir: string): Promise<Dataset> {
   const { source, path, pick, ...opts } = src;
-  const loaders = pt.datasets as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const loader = loaders[source];
-  if (typeof loader !== "function") {
-    throw new pt.UnknownNameError(`dataset (${field}.source)`, source, Object.keys(loaders));
-  }
+  const loader = (pt.datasets as unknown as Record<string, (...a: unknown[]) => unknown>)[source];
   const result = await (path !== undefined ? loader(resolve(baseDir, path), opts) : loader(opts));
   const picked = pick !== undefined ? (result as Record<string, unknown>)[pick] : result;
-  need(
-    picked && typeof (picked as Dataset).size === "number",
-    pick !== undefined ? `${field}.pick` : `${field}.source`,
-    pick ?? source,
-    pick !== undefined ? `one of ${Object.keys(result as object).join(", ")}` : "a dataset loader",
-  );
+  if (!picked || typeof (picked as Dataset).size !== "number") {
+    const f = pick !== undefined ? `${field}.pick` : `${field}.source`;
+    const expected =
+      pick !== undefined ? `one of ${Object.keys(result as object).join(", ")}` : "a dataset";
+    throw new ConfigError(
+      `config: option "${f}": expected ${expected}, received ${show(pick ?? source)}.`,
+      {
+        field: f,
+        value: pick ?? source,
+        expected,
+      },
+    );
+  }
   return picked as Dataset;
-}
-
-type Named = { name: string; [option: string]: unknown };
-const isNamed = (v: unknown): v is Named =>
-  typeof v === "object" && v !== null && typeof (v as Named).name === "string";
-
-/** Turns `{ "name": ..., ...options }` entries of a JSON fit config into plug-in objects. */
-export function fitOptions(fit: Record<string, unknown>): FitOptions {
-  const out: Record<string, unknown> = { ...fit };
-  if (isNamed(fit.sampler)) {
-    const { name, ...opts } = fit.sampler;
-    out.sampler = pt.samplers.create(name, opts);
-  }
-  if (isNamed(fit.weighting)) {
-    const { name, ...opts } = fit.weighting;
-    out.weighting = pt.weighting.create(name, opts);
-  }
-  if (isNamed(fit.optimizer)) {
-    const { name, ...opts } = fit.optimizer;
-    out.optimizer = pt.optimizers.create(name, opts);
-  }
-  return out as FitOptions;
 }
 
 export async function trainCommand(args: string[]): Promise<number> {
@@ -153,20 +71,23 @@ export async function trainCommand(args: string[]): Promise<number> {
   }
   const cfg = checkConfig(parsed);
   const baseDir = resolve(file, "..");
-  await useBackend(cfg.backend);
+  await useBackend(cfg.backend as BackendName | undefined);
 
+  const { kind: backboneKind, ...backbone } = cfg.backbone;
   let m = pt
     .model({ input: cfg.input })
     .backbone(
-      backboneFromJSON({ kind: cfg.backbone.kind, config: { ...cfg.backbone, kind: undefined } }),
+      backboneRegistry.create(backboneKind, backbone, { where: "config", prefix: "backbone" }),
     ) as pt.Model<string>;
   const train: Record<string, Dataset> = {};
   const test: Record<string, Dataset> = {};
   for (const [name, t] of Object.entries(cfg.tasks)) {
-    const { kind, units, ...rest } = t.head;
     // hidden layers and metrics default to the head's own when the config leaves them out
-    const config = { units, ...rest } as Parameters<typeof headFromJSON>[0]["config"];
-    m = m.head(name, headFromJSON({ kind, config }));
+    const { kind, ...head } = t.head;
+    m = m.head(
+      name,
+      headRegistry.create(kind, head, { where: "config", prefix: `tasks.${name}.head` }),
+    );
     train[name] = await loadSource(t.train, `tasks.${name}.train`, baseDir);
     if (t.test) test[name] = await loadSource(t.test, `tasks.${name}.test`, baseDir);
   }

@@ -4,6 +4,7 @@
  * field, the sample index and the value.
  */
 import { show } from "../errors.js";
+import { checkDatasetArgs } from "./args.js";
 import { makeGroup } from "./group.js";
 import type { Dataset, LabelKind } from "./types.js";
 import { checkDataset, dataFail } from "./validate.js";
@@ -103,7 +104,11 @@ export function fromArrays(args: FromArraysArgs): Dataset;
 export function fromArrays<K extends string>(
   args: FromArraysArgs | FromArraysGroupArgs<K>,
 ): Dataset | { [P in K]: Dataset } {
-  if (isLabelRecord(args?.y)) return fromArraysGroup(args as FromArraysGroupArgs<K>);
+  if (isLabelRecord(args?.y)) {
+    checkDatasetArgs("fromArraysGroup", args);
+    return fromArraysGroup(args as FromArraysGroupArgs<K>);
+  }
+  checkDatasetArgs("fromArrays", args);
   return fromArraysOne(args as FromArraysArgs);
 }
 

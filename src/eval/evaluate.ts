@@ -13,6 +13,7 @@ import type { ModelDef } from "../model/spec.js";
 import { num, parseOptions, z } from "../util/schema.js";
 import { TaskAccumulator } from "./accumulate.js";
 import { deltaM } from "./deltaM.js";
+import { checkMetricNames } from "./metrics/registry.js";
 
 export interface EvaluateOptions<T extends string = string> {
   /** Defaults to `256`. */
@@ -114,6 +115,8 @@ export async function evaluateDef<T extends string>(
   opts: EvaluateOptions<T> = {},
 ): Promise<Evaluation<T>> {
   parseOptions(evaluateSchema, opts, { where: "evaluate" });
+  for (const [task, names] of Object.entries(opts.metrics ?? {}))
+    checkMetricNames((names as readonly string[] | undefined) ?? [], "evaluate", `metrics.${task}`);
   checkTaskData(def, data as Record<string, Dataset | undefined>, "evaluate");
   for (const [task, ds] of Object.entries(data as Record<string, Dataset | undefined>))
     if (ds && ds.size === 0)

@@ -265,7 +265,7 @@ function checkSharedRepresentation(net: Network, s: FitSetup): void {
   const why =
     s.units.length > 1
       ? `they form ${s.units.length} sampling units (${s.units.map((u) => u.tasks.join("+")).join(", ")}), each with its own input`
-      : `the architecture gives each task its own representation (or a task has an input adapter)`;
+      : "the architecture gives each task its own representation (or a task has an input adapter)";
   throw new ConfigError(
     `Weighting "${s.strategy.name}" in representation mode needs one representation shared by every task of one batch, but tasks ${s.tasks.join(", ")} have none: ${why}. Use { mode: "shared" } (per-task gradients of the shared parameters), or train tasks that label one input as a group (datasets.fromArrays({ x, y: { a, b } })).`,
     { field: "weighting.mode", value: "representation", expected: '"shared"' },

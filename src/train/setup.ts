@@ -1,15 +1,16 @@
 /**
- * Resolves `fit`'s inputs before anything is built: checks the data against the model, applies
- * the validation split, resolves strategy, sampler and optimizer names, and records the run's
- * options as JSON (for checkpoints and reports).
+ * Resolves `fit`'s inputs before anything is built: validates the options (fit-schema.ts),
+ * checks the data against the model, applies the validation split, resolves strategy, sampler
+ * and optimizer names, and records the run's options as JSON (for checkpoints and reports).
  */
 import { type Unit, unitsOf } from "../data/group.js";
 import { splitApart, splitGroup } from "../data/ops.js";
-import { create as createSampler } from "../data/samplers/index.js";
+import { isSampler, samplerRegistry } from "../data/samplers/index.js";
 import type { Dataset, TaskSampler } from "../data/types.js";
-import { ConfigError, UnknownNameError } from "../errors.js";
+import { ConfigError } from "../errors.js";
 import { checkTaskData } from "../model/checks.js";
 import type { ModelDef } from "../model/spec.js";
+import { checkFitOptions } from "./fit-schema.js";
 import { resolveOptimizer } from "./optimizers/registry.js";
 import type { Optimizer } from "./optimizers/types.js";
 import type { FitOptions } from "./options.js";
@@ -32,66 +33,16 @@ export interface FitSetup {
   units: Unit[];
 }
 
-function positiveInt(field: string, v: unknown, dflt: number): number {
-  const x = v ?? dflt;
-  if (!Number.isInteger(x) || (x as number) < 1)
-    throw new ConfigError(`Option "${field}" must be a positive integer, got ${String(v)}.`, {
-      field,
-      value: v,
-      expected: "an integer >= 1",
-    });
-  return x as number;
-}
-
-const OPTION_NAMES = [
-  "epochs",
-  "batchSize",
-  "seed",
-  "sampler",
-  "weighting",
-  "optimizer",
-  "lr",
-  "schedule",
-  "clipNorm",
-  "clipValue",
-  "regularize",
-  "validationSplit",
-  "validationData",
-  "earlyStopping",
-  "metrics",
-  "listeners",
-  "signal",
-  "handleSigint",
-  "evalBatchSize",
-  "verbose",
-  "analysis",
-  "checkpoint",
-  "checkFinite",
-  "group",
-];
-
-function checkOptionNames(opts: object): void {
-  for (const [k, v] of Object.entries(opts))
-    if (!OPTION_NAMES.includes(k) && v !== undefined)
-      throw new UnknownNameError("fit option", k, OPTION_NAMES);
-}
-
 export function setupFit(
   def: ModelDef,
   data: Readonly<Record<string, Dataset | undefined>>,
   opts: FitOptions<string>,
   resume?: TrainState,
 ): FitSetup {
-  if (opts === null || typeof opts !== "object")
-    throw new ConfigError(`fit(data, opts): opts must be an object, got ${String(opts)}.`, {
-      field: "opts",
-      value: opts,
-      expected: "an options object",
-    });
-  checkOptionNames(opts);
+  checkFitOptions(opts, def);
   const tasks = checkTaskData(def, data, "fit");
-  const epochs = positiveInt("epochs", opts.epochs, 1);
-  const batchSize = positiveInt("batchSize", opts.batchSize, 32);
+  const epochs = opts.epochs ?? 1;
+  const batchSize = opts.batchSize ?? 32;
   const seed = opts.seed ?? 0;
   let train: Record<string, Dataset> = {};
   let val = opts.validationData as Record<string, Dataset | undefined> | undefined;
@@ -122,7 +73,10 @@ export function setupFit(
   }
   if (val) checkTaskData(def, val, "validationData");
   const strategy = resolveWeighting(opts.weighting);
-  const sampler = typeof opts.sampler === "string" ? createSampler(opts.sampler) : opts.sampler;
+  const sampler =
+    opts.sampler === undefined
+      ? undefined
+      : samplerRegistry.resolve(opts.sampler, isSampler, "sampler", "fit");
   const optimizer = resolveOptimizer(opts.optimizer, opts.lr);
   const config: RunConfig = JSON.parse(
     JSON.stringify({

@@ -1,10 +1,12 @@
 /**
  * `runFigure(history, kind, meta)`: the figure behind `Run.plot(kind?)`. Kinds live in a
- * registry (a name -> builder map), so new views plug in without a switch here, and an unknown
- * name fails with the list of known ones.
+ * `Registry`, so new views plug in without a switch here, and an unknown name ("toString"
+ * included) fails with the list of known ones. A kind takes no options of its own: what it
+ * draws comes from the history and `meta`.
  */
-import { UnknownNameError } from "../errors.js";
 import type { EpochLog } from "../train/events.js";
+import { Registry } from "../util/registry.js";
+import { z } from "../util/schema.js";
 import { affinityFigure, affinityFromHistory } from "./affinity.js";
 import { conflictEvolutionFigure, conflictFigure, conflictSamples } from "./conflict.js";
 import { confusionFigure } from "./confusion.js";
@@ -56,16 +58,17 @@ export interface ParityInput {
 
 export type FigureBuilder = (history: readonly EpochLog[], meta: RunFigureMeta) => Figure;
 
-const registry = new Map<string, FigureBuilder>();
+export const figureRegistry = new Registry<FigureBuilder>("figure kind");
+const noOptions = z.strictObject({});
 
 /** Adds (or replaces) a figure kind. */
 export function registerFigureKind(kind: string, build: FigureBuilder): void {
-  registry.set(kind, build);
+  figureRegistry.register({ name: kind, schema: noOptions, create: () => build });
 }
 
 /** The registered kinds, in registration order. */
 export function figureKinds(): string[] {
-  return [...registry.keys()];
+  return figureRegistry.names();
 }
 
 /** The figure of one run's history. `kind` defaults to "curves". */
@@ -74,9 +77,7 @@ export function runFigure(
   kind = "curves",
   meta: RunFigureMeta = {},
 ): Figure {
-  const build = registry.get(kind);
-  if (build === undefined) throw new UnknownNameError("figure kind", kind, figureKinds());
-  return build(history, meta);
+  return figureRegistry.create(kind)(history, meta);
 }
 
 registerFigureKind("curves", (h, m) =>

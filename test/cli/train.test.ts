@@ -77,6 +77,79 @@ describe("polytask train <config.json>", () => {
     );
   });
 
+  it("validates every part of a config, naming its path, before loading anything", () => {
+    const cfg = (patch: (c: typeof base) => unknown) => patch(structuredClone(base));
+    const cases: [unknown, string, RegExp][] = [
+      [cfg((c) => ({ ...c, epochs: 2 })), "epochs", /^config: unknown option "epochs"/],
+      [
+        cfg((c) => ({ ...c, backbone: { kind: "mlp", unit: [3] } })),
+        "backbone.unit",
+        /unknown option "backbone.unit" \(did you mean "units"\?\)/,
+      ],
+      [
+        cfg((c) => ({ ...c, backbone: { kind: "mlp", dropout: 1.5 } })),
+        "backbone.dropout",
+        /^config: option "backbone.dropout": expected a number < 1, received 1.5\.$/,
+      ],
+      [
+        cfg((c) => {
+          c.tasks.digits.head = { kind: "classifier", units: 10, hiden: [4] } as never;
+          return c;
+        }),
+        "tasks.digits.head.hiden",
+        /unknown option "tasks.digits.head.hiden"/,
+      ],
+      [
+        cfg((c) => {
+          c.tasks.digits.train = { source: "mnist", split: "train", limt: 5 } as never;
+          return c;
+        }),
+        "tasks.digits.train.limt",
+        /unknown option "tasks.digits.train.limt" \(did you mean "limit"\?\)/,
+      ],
+      [
+        cfg((c) => ({ ...c, fit: { ...c.fit, regularize: { l2SP: 10 } } })),
+        "fit.regularize.l2SP",
+        /Known options of "fit.regularize": l1, l2, l2sp, dropout/,
+      ],
+      [
+        cfg((c) => ({ ...c, fit: { ...c.fit, schedule: { type: "step", evry: 1 } } })),
+        "fit.schedule.evry",
+        /unknown option "fit.schedule.evry"/,
+      ],
+      [
+        cfg((c) => ({ ...c, fit: { ...c.fit, lr: -1 } })),
+        "fit.lr",
+        /^config: option "fit.lr": expected a number > 0, received -1\.$/,
+      ],
+      [
+        cfg((c) => ({ ...c, fit: { ...c.fit, sampler: { name: "temperature", T: 0 } } })),
+        "fit.sampler.T",
+        /option "fit.sampler.T": expected a number > 0, received 0/,
+      ],
+      [
+        cfg((c) => ({ ...c, fit: { ...c.fit, optimizer: { name: "constructor" } } })),
+        "fit.optimizer.name",
+        /option "fit.optimizer.name": unknown optimizer "constructor"/,
+      ],
+      [
+        cfg((c) => ({ ...c, backbone: { kind: "toString" } })),
+        "backbone.kind",
+        /^config: option "backbone.kind": unknown backbone "toString". Known backbone names: mlp, convNet/,
+      ],
+    ];
+    for (const [config, field, message] of cases)
+      assert.throws(
+        () => checkConfig(config),
+        (e: unknown) =>
+          (e instanceof ConfigError || e instanceof UnknownNameError) &&
+          e.field === field &&
+          message.test(e.message),
+        field,
+      );
+    assert.doesNotThrow(() => checkConfig(base));
+  });
+
   it("lists the dataset loaders for an unknown source", async () => {
     const { file } = writeConfig({
       ...base,

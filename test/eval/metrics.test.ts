@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { model } from "../../src/api/model.js";
-import { UnknownNameError } from "../../src/errors.js";
+import { ConfigError, UnknownNameError } from "../../src/errors.js";
 import { deltaM } from "../../src/eval/deltaM.js";
 import { auc, binaryAuc } from "../../src/eval/metrics/auc.js";
 import { accuracy, macroF1, topK } from "../../src/eval/metrics/classification.js";
@@ -87,6 +87,22 @@ describe("metrics", () => {
     assert.deepEqual(pred.shape, [48, 2]);
     const hits = (pred.classes as Int32Array).filter((c, i) => c === cls.y[i]).length;
     close(hits / 48, ev.tasks.cls?.accuracy as number);
+    // options are checked before any batch runs: batch size, unknown keys, metric names
+    for (const [opts, field] of [
+      [{ batchSize: 0 }, "batchSize"],
+      [{ batchSize: "8" }, "batchSize"],
+      [{ batchsize: 8 }, "batchsize"],
+      [{ metrics: { cls: ["accuracy", "acuracy"] } }, "metrics.cls.1"],
+      [{ metrics: { cls: ["toString"] } }, "metrics.cls.0"],
+    ] as const)
+      await assert.rejects(
+        run.evaluate({ cls }, opts as never),
+        (e: unknown) =>
+          (e instanceof ConfigError || e instanceof UnknownNameError) &&
+          e.field === field &&
+          e.message.startsWith("evaluate: "),
+        field,
+      );
     const table = run.table();
     assert.equal(table.shape[0], 2);
     const fig = run.plot();

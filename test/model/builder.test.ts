@@ -59,6 +59,29 @@ describe("model builder", () => {
     assert.throws(() => classifier(0), ConfigError);
   });
 
+  it("rejects unknown keys of model(args) and head options, and bad adapters", () => {
+    assert.throws(
+      () => model({ inputs: [8] } as never),
+      (e: unknown) =>
+        e instanceof UnknownNameError &&
+        /^model\(args\): unknown option "inputs" \(did you mean "input"\?\)\. Known options: input\.$/.test(
+          e.message,
+        ),
+    );
+    assert.throws(
+      () => base.head("cls", classifier(2), { adaptor: "dense" } as never),
+      (e: unknown) => e instanceof UnknownNameError && e.field === "adaptor",
+    );
+    assert.throws(
+      () => base.head("cls", classifier(2), { adapter: "conv" as "dense" }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.task === "cls" &&
+        e.message ===
+          'head("cls", h, opts): option "adapter": expected one of "auto", "image", "dense", received "conv".',
+    );
+  });
+
   it("fails fit with a typed error for a missing backbone, wrong shapes and bad labels", async () => {
     const { cls, reg } = toyTasks(16);
     await assert.rejects(

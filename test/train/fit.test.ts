@@ -247,7 +247,7 @@ describe("training loop", () => {
     // a misspelt option (from plain JavaScript or a JSON config) is an error, not ignored
     await assert.rejects(
       base.fit({ cls }, { epoch: 3 } as never),
-      /Unknown fit option "epoch". Known fit option names: epochs, batchSize/,
+      /fit: unknown option "epoch" \(did you mean "epochs"\?\)\. Known options: epochs, batchSize/,
     );
   });
 

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { ConfigError, UnknownNameError } from "../../src/errors.js";
 import { Registry } from "../../src/util/registry.js";
 import { num, parseOptions, z } from "../../src/util/schema.js";
+import { closest, editDistance } from "../../src/util/suggest.js";
 
 const schema = z.strictObject({
   lr: num.positive().optional(),
@@ -78,7 +79,67 @@ describe("parseOptions", () => {
       (e: unknown) =>
         e instanceof ConfigError &&
         e.field === "opt.nested.depth" &&
-        /^fit: option "opt.nested.depth": expected a number >= 1, received 0\.$/.test(e.message),
+        /^fit: option "opt.nested.depth": expected an integer >= 1, received 0\.$/.test(e.message),
+    );
+  });
+});
+
+describe("messages", () => {
+  it("suggest the closest known name or key, case-insensitively", () => {
+    assert.equal(closest("adamx", ["sgd", "adam", "adamw"]), "adam");
+    assert.equal(closest("l2SP", ["l1", "l2", "l2sp"]), "l2sp");
+    assert.equal(closest("patince", ["monitor", "patience"]), "patience");
+    assert.equal(closest("zzz", ["sgd", "adam"]), undefined);
+    assert.equal(editDistance("evry", "every"), 1);
+    assert.equal(editDistance("ab", "ba"), 1);
+  });
+
+  it("name the caller and the option that held an unknown name", () => {
+    assert.throws(
+      () => registry().create("sdg", {}, { where: "fit", nameField: "optimizer" }),
+      (e: unknown) =>
+        e instanceof UnknownNameError &&
+        e.field === "optimizer" &&
+        e.message ===
+          'fit: option "optimizer": unknown optimizer "sdg" (did you mean "sgd"?). Known optimizer names: sgd.',
+    );
+    const isInst = (x: unknown): x is { lr: number } => false;
+    assert.throws(
+      () =>
+        registry().resolve({ name: "sgd", lr: -1 }, isInst, "optimizer", {
+          where: "config",
+          prefix: "fit",
+        }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.field === "fit.optimizer.lr" &&
+        e.message === 'config: option "fit.optimizer.lr": expected a number > 0, received -1.',
+    );
+    assert.throws(
+      () => registry().resolve(null, isInst, "optimizer", "fit"),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.field === "optimizer" &&
+        /^fit: option "optimizer": expected an optimizer name \(sgd\), \{ name, \.\.\.options \}, or an optimizer object, received null\.$/.test(
+          e.message,
+        ),
+    );
+  });
+
+  it("report unions by their forms, or by the one alternative that matched", () => {
+    const s = z.strictObject({ u: z.union([num.count(), z.array(num.count())]) });
+    assert.throws(
+      () => parseOptions(s, { u: "x" }, { where: "w" }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message === 'w: option "u": expected an integer or a list, received "x".',
+    );
+    assert.throws(
+      () => parseOptions(s, { u: [1, 0] }, { where: "w" }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.field === "u.1" &&
+        e.message === 'w: option "u.1": expected an integer >= 1, received 0.',
     );
   });
 });

@@ -9,8 +9,15 @@
  * each step, so the mix changes within an epoch too.
  */
 import { ConfigError } from "../../errors.js";
+import { custom, num } from "../../util/schema.js";
 import type { TaskSampler } from "../types.js";
-import { type SamplerArgs, checkMode, checkPositive, checkProgress, normalise } from "./common.js";
+import {
+  type SamplerArgs,
+  checkProgress,
+  normalise,
+  samplerOptions,
+  samplerSchema,
+} from "./common.js";
 
 export interface AnnealedArgs extends SamplerArgs {
   /** Temperature at the start of training. Defaults to 1. */
@@ -21,11 +28,19 @@ export interface AnnealedArgs extends SamplerArgs {
   schedule?: (progress: number) => number;
 }
 
+export const annealedSchema = samplerSchema.extend({
+  from: num.positive().optional(),
+  to: num.positive().optional(),
+  schedule: custom<(progress: number) => number>(
+    "a function progress -> temperature",
+    (v) => typeof v === "function",
+  ).optional(),
+});
+
 export function annealed(args: AnnealedArgs = {}): TaskSampler {
-  const from = checkPositive("annealed", "from", args.from ?? 1);
-  const to = checkPositive("annealed", "to", args.to ?? 5);
-  const mode = checkMode("annealed", args.mode);
-  const schedule = args.schedule ?? ((p: number) => from + (to - from) * p);
+  const o = samplerOptions("annealed", annealedSchema, args);
+  const { from = 1, to = 5, mode } = o;
+  const schedule = o.schedule ?? ((p: number) => from + (to - from) * p);
   return {
     name: "annealed",
     mode,

@@ -1,5 +1,6 @@
-/** Shared pieces of the task samplers: option checks and normalisation of task weights. */
+/** Shared pieces of the task samplers: the options schema and normalisation of task weights. */
 import { ConfigError, show } from "../../errors.js";
+import { parseOptions, z } from "../../util/schema.js";
 
 export interface SamplerArgs {
   /**
@@ -9,14 +10,17 @@ export interface SamplerArgs {
   mode?: "one" | "all";
 }
 
-export function checkMode(sampler: string, mode: unknown): "one" | "all" {
-  if (mode === undefined) return "one";
-  if (mode === "one" || mode === "all") return mode;
-  throw new ConfigError(`Sampler "${sampler}": mode ${show(mode)} is not "one" or "all".`, {
-    field: "mode",
-    value: mode,
-    expected: '"one" or "all"',
-  });
+/** The options every sampler takes (`mode`); samplers extend it with their own. */
+export const samplerSchema = z.strictObject({ mode: z.enum(["one", "all"]).optional() });
+
+/** Validates a sampler's options through its schema; returns them with `mode` filled in. */
+export function samplerOptions<S extends z.ZodType<SamplerArgs>>(
+  sampler: string,
+  schema: S,
+  args: unknown,
+): z.output<S> & { mode: "one" | "all" } {
+  const o = parseOptions(schema, args ?? {}, { where: `sampler "${sampler}"` });
+  return { ...o, mode: o.mode ?? "one" };
 }
 
 export function checkProgress(sampler: string, progress: number | undefined): number {
@@ -59,17 +63,4 @@ export function normalise(
   }
   for (const t of tasks) w[t] /= total;
   return w;
-}
-
-export function checkPositive(sampler: string, field: string, v: unknown): number {
-  if (typeof v !== "number" || !(v > 0) || !Number.isFinite(v))
-    throw new ConfigError(
-      `Sampler "${sampler}": ${field} ${show(v)} must be a finite number > 0.`,
-      {
-        field,
-        value: v,
-        expected: "a finite number > 0",
-      },
-    );
-  return v;
 }

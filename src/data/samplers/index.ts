@@ -1,11 +1,14 @@
-/** The task-sampler registry: `samplers.<name>(...)` and `samplers.create(name, opts)`. */
-import { ConfigError, UnknownNameError } from "../../errors.js";
+/**
+ * The task-sampler registry: `samplers.<name>(...)` and `samplers.create(name, opts)`, each
+ * sampler with the schema of its options; an unknown name lists the known ones.
+ */
+import { type Context, Registry } from "../../util/registry.js";
 import type { TaskSampler } from "../types.js";
-import { type AnnealedArgs, annealed } from "./annealed.js";
-import type { SamplerArgs } from "./common.js";
+import { type AnnealedArgs, annealed, annealedSchema } from "./annealed.js";
+import { type SamplerArgs, samplerSchema } from "./common.js";
 import { proportional } from "./proportional.js";
 import { roundRobin } from "./round-robin.js";
-import { temperature } from "./temperature.js";
+import { temperature, temperatureSchema } from "./temperature.js";
 import { uniform } from "./uniform.js";
 
 export type { AnnealedArgs, SamplerArgs };
@@ -17,33 +20,37 @@ export interface SamplerOptions extends AnnealedArgs {
   T?: number;
 }
 
-const registry: Record<string, (opts: SamplerOptions) => TaskSampler> = {
-  proportional: (o) => proportional(o),
-  temperature: (o) => temperature(o.T ?? 2, o),
-  uniform: (o) => uniform(o),
-  annealed: (o) => annealed(o),
-  roundRobin: (o) => roundRobin(o),
-};
+export const samplerRegistry = new Registry<TaskSampler>("sampler");
+samplerRegistry.register({ name: "proportional", schema: samplerSchema, create: proportional });
+samplerRegistry.register({
+  name: "temperature",
+  schema: temperatureSchema,
+  create: (o) => temperature(o.T ?? 2, o),
+});
+samplerRegistry.register({ name: "uniform", schema: samplerSchema, create: uniform });
+samplerRegistry.register({ name: "annealed", schema: annealedSchema, create: annealed });
+samplerRegistry.register({ name: "roundRobin", schema: samplerSchema, create: roundRobin });
 
 /** The registered sampler names. */
 export function samplerNames(): string[] {
-  return Object.keys(registry);
+  return samplerRegistry.names();
 }
 
-/** Makes a sampler by name; an unknown name fails with the list of known ones. */
-export function create(name: string, opts: SamplerOptions = {}): TaskSampler {
-  if (typeof name !== "string" || !Object.hasOwn(registry, name))
-    throw new UnknownNameError("sampler", String(name), samplerNames());
-  if (opts === null || typeof opts !== "object")
-    throw new ConfigError(`Sampler "${name}": options must be an object.`, {
-      field: "opts",
-      value: opts,
-      expected: "an options object",
-    });
-  return registry[name](opts);
+/** Makes a sampler by name with validated options; an unknown name lists the known ones. */
+export function create(name: string, opts: SamplerOptions = {}, ctx?: Context): TaskSampler {
+  return samplerRegistry.create(name, opts, ctx);
 }
 
-/** The `samplers` namespace of the public API. */
+export function isSampler(s: unknown): s is TaskSampler {
+  return (
+    typeof s === "object" &&
+    s !== null &&
+    typeof (s as TaskSampler).name === "string" &&
+    typeof (s as TaskSampler).probabilities === "function"
+  );
+}
+
+/** `pt.samplers`: the registered samplers, `create` and `names`. */
 export const samplers = {
   proportional,
   temperature,

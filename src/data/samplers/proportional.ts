@@ -4,10 +4,10 @@
  * ceil(n_i / batchSize) times per epoch: in expectation, one pass over every task's data.
  */
 import type { TaskSampler } from "../types.js";
-import { type SamplerArgs, checkMode, normalise } from "./common.js";
+import { type SamplerArgs, normalise, samplerOptions, samplerSchema } from "./common.js";
 
 export function proportional(args: SamplerArgs = {}): TaskSampler {
-  const mode = checkMode("proportional", args.mode);
+  const { mode } = samplerOptions("proportional", samplerSchema, args);
   return {
     name: "proportional",
     mode,

@@ -6,10 +6,10 @@
  * (reshuffled each pass). The turn order continues across epochs (global step counter).
  */
 import type { TaskSampler } from "../types.js";
-import { type SamplerArgs, checkMode, normalise } from "./common.js";
+import { type SamplerArgs, normalise, samplerOptions, samplerSchema } from "./common.js";
 
 export function roundRobin(args: SamplerArgs = {}): TaskSampler {
-  const mode = checkMode("roundRobin", args.mode);
+  const { mode } = samplerOptions("roundRobin", samplerSchema, args);
   return {
     name: "roundRobin",
     mode,

@@ -4,10 +4,10 @@
  * small tasks cycle (reshuffled each pass) and large tasks may not finish a pass.
  */
 import type { TaskSampler } from "../types.js";
-import { type SamplerArgs, checkMode, normalise } from "./common.js";
+import { type SamplerArgs, normalise, samplerOptions, samplerSchema } from "./common.js";
 
 export function uniform(args: SamplerArgs = {}): TaskSampler {
-  const mode = checkMode("uniform", args.mode);
+  const { mode } = samplerOptions("uniform", samplerSchema, args);
   return {
     name: "uniform",
     mode,

@@ -10,6 +10,7 @@
  * class-balanced prefix. `seed` (as for mnist) instead picks a seeded random subset.
  */
 import { Random } from "../../util/random.js";
+import { checkDatasetArgs } from "../args.js";
 import type { Dataset } from "../types.js";
 import { readCache, sourceStamp, writeCache } from "./cache.js";
 import { packageFile, readBytes } from "./files.js";
@@ -147,6 +148,7 @@ export interface FashionArgs extends ImageSetArgs {
 }
 
 export function fashionMnist(args: FashionArgs = {}): Dataset {
+  checkDatasetArgs("fashionMnist", args);
   const split = checkSplit("fashionMnist", args.split);
   const name = `fashionMnist/${split}`;
   const raw = rawFashion(split, args.splitSeed ?? 0);

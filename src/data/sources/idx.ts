@@ -4,6 +4,7 @@
  * builds a class dataset from an image file (rank 3) and a label file (rank 1).
  */
 import { DataError, show } from "../../errors.js";
+import { checkDatasetArgs } from "../args.js";
 import type { Dataset } from "../types.js";
 import { dataFail } from "../validate.js";
 import { readBytes } from "./files.js";
@@ -97,6 +98,7 @@ export function fromIdx(
   labels: string | Uint8Array,
   args: FromIdxArgs = {},
 ): Dataset {
+  checkDatasetArgs("fromIdx", args);
   const name = args.name ?? "idx";
   const raw = readIdxPair(images, labels, name);
   let max = 0;

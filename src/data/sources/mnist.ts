@@ -4,6 +4,7 @@
  * Images [28, 28, 1] float32 in [0, 1]; labels 0..9.
  */
 import { ConfigError, show } from "../../errors.js";
+import { checkDatasetArgs } from "../args.js";
 import type { Dataset } from "../types.js";
 import { packageFile } from "./files.js";
 import { readIdxPair } from "./idx.js";
@@ -50,6 +51,7 @@ export function rawMnist(split: Split): RawImages {
 export const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"] as const;
 
 export function mnist(args: ImageSetArgs = {}): Dataset {
+  checkDatasetArgs("mnist", args);
   const split = checkSplit("mnist", args.split);
   const name = `mnist/${split}`;
   const raw = rawMnist(split);

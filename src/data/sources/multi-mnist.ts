@@ -12,8 +12,8 @@
  * `"fashion+mnist"` Multi-(Fashion+MNIST) (an MNIST digit on the left, a Fashion-MNIST item on
  * the right). Both tasks' datasets share one input array.
  */
-import { ConfigError, show } from "../../errors.js";
 import { Random } from "../../util/random.js";
+import { checkDatasetArgs } from "../args.js";
 import { makeGroup } from "../group.js";
 import type { Dataset } from "../types.js";
 import { FASHION_CLASSES, rawFashion } from "./fashion.js";
@@ -144,24 +144,10 @@ export function drawPairs(
 }
 
 export function multiMnist(args: MultiMnistArgs = {}): MultiTaskPair {
+  checkDatasetArgs("multiMnist", args);
   const split = checkSplit("multiMnist", args.split);
   const variant = args.variant ?? "sener";
   const source = args.source ?? "mnist";
-  if (variant !== "sener" && variant !== "pareto")
-    throw new ConfigError(
-      `Dataset "multiMnist": variant ${show(variant)} is not "sener" or "pareto".`,
-      {
-        field: "variant",
-        value: variant,
-        expected: '"sener" or "pareto"',
-      },
-    );
-  if (source !== "mnist" && source !== "fashion" && source !== "fashion+mnist")
-    throw new ConfigError(`Dataset "multiMnist": source ${show(source)} is not supported.`, {
-      field: "source",
-      value: source,
-      expected: '"mnist", "fashion" or "fashion+mnist"',
-    });
   const a = source === "fashion" ? rawFashion(split) : rawMnist(split);
   const b = source === "mnist" ? a : rawFashion(split);
   const partners = variant === "pareto" ? 2 : 1;

@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { gunzipSync } from "node:zlib";
 import { ConfigError, DataError, show } from "../../errors.js";
 import { Random } from "../../util/random.js";
+import { checkDatasetArgs } from "../args.js";
 import type { Dataset } from "../types.js";
 import { dataFail } from "../validate.js";
 import { packageFile } from "./files.js";
@@ -143,15 +144,10 @@ function fnv1a(s: string): number {
 }
 
 export function quickDraw(args: QuickDrawArgs): Dataset {
+  checkDatasetArgs("quickDraw", args);
   const split = checkSplit("quickDraw", args?.split);
   const cats = resolveCategories(args?.categories);
   const frac = args.testFraction ?? 0.2;
-  if (!(frac > 0 && frac < 1))
-    throw new ConfigError(`Dataset "quickDraw": testFraction ${show(frac)} must be in (0, 1).`, {
-      field: "testFraction",
-      value: frac,
-      expected: "a number in (0, 1)",
-    });
   const limit = args.limitPerCategory ?? Number.POSITIVE_INFINITY;
   const splitSeed = args.splitSeed ?? 0;
   const rows: Float32Array[] = [];

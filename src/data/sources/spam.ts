@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, show } from "../../errors.js";
 import { Random } from "../../util/random.js";
+import { checkDatasetArgs } from "../args.js";
 import { Vocabulary, type VocabularyArgs } from "../text/tokenizer.js";
 import type { Dataset } from "../types.js";
 import { dataFail } from "../validate.js";
@@ -75,24 +76,10 @@ export function spamLabel(group: string, index: number): number {
 }
 
 export function spamAssassin(args: SpamArgs = {}): Dataset & { vocabularyObject: Vocabulary } {
+  checkDatasetArgs("spamAssassin", args);
   const split = checkSplit("spamAssassin", args.split);
   const maxTokens = args.maxTokens ?? 200;
-  if (!Number.isInteger(maxTokens) || maxTokens < 1)
-    throw new ConfigError(
-      `Dataset "spamAssassin": maxTokens ${show(maxTokens)} must be an integer >= 1.`,
-      {
-        field: "maxTokens",
-        value: maxTokens,
-        expected: "an integer >= 1",
-      },
-    );
   const frac = args.testFraction ?? 0.2;
-  if (!(frac > 0 && frac < 1))
-    throw new ConfigError(`Dataset "spamAssassin": testFraction ${show(frac)} must be in (0, 1).`, {
-      field: "testFraction",
-      value: frac,
-      expected: "a number in (0, 1)",
-    });
   const emails = loadCorpus();
   const order = new Random(args.splitSeed ?? 0).shuffle(Int32Array.from(emails, (_, i) => i));
   const cut = emails.length - Math.round(emails.length * frac);

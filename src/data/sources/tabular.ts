@@ -9,6 +9,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { ConfigError, DataError, show } from "../../errors.js";
+import { checkDatasetArgs } from "../args.js";
 import { fromArrays } from "../from-arrays.js";
 import type { Dataset, LabelKind } from "../types.js";
 import { dataFail } from "../validate.js";
@@ -123,6 +124,7 @@ export function fromFrame(df: Frame, args: TabularArgs, name: string): Dataset {
 }
 
 export async function fromCsv(path: string, args: TabularArgs): Promise<Dataset> {
+  checkDatasetArgs("tabular", args, "datasets.fromCsv");
   const name = args?.name ?? path.split(/[\\/]/).pop() ?? path;
   if (!existsSync(path))
     throw new DataError(`Dataset "${name}": no CSV file at ${path}.`, {
@@ -141,6 +143,7 @@ export async function fromJson(
   source: string | readonly Record<string, unknown>[],
   args: TabularArgs,
 ): Promise<Dataset> {
+  checkDatasetArgs("tabular", args, "datasets.fromJson");
   const name =
     args?.name ?? (typeof source === "string" ? (source.split(/[\\/]/).pop() ?? source) : "json");
   let records: unknown = source;

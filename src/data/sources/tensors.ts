@@ -1,6 +1,7 @@
 /** `datasets.fromTensors({ x, y, ... })`: a Dataset from tensors (read once; not disposed). */
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError, show } from "../../errors.js";
+import { checkDatasetArgs } from "../args.js";
 import { type FromArraysArgs, fromArrays } from "../from-arrays.js";
 import type { Dataset } from "../types.js";
 import { dataFail } from "../validate.js";
@@ -15,6 +16,7 @@ export interface FromTensorsArgs extends Omit<FromArraysArgs, "x" | "y" | "mask"
 }
 
 export function fromTensors(args: FromTensorsArgs): Dataset {
+  checkDatasetArgs("fromTensors", args);
   const name = args?.name ?? "tensors";
   for (const f of ["x", "y"] as const)
     if (!(args?.[f] instanceof tf.Tensor))

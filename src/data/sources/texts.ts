@@ -4,6 +4,7 @@
  * (or the one given, e.g. the training set's for a test set).
  */
 import { ConfigError, show } from "../../errors.js";
+import { checkDatasetArgs } from "../args.js";
 import { fromArrays } from "../from-arrays.js";
 import { Vocabulary, type VocabularyArgs } from "../text/tokenizer.js";
 import type { Dataset } from "../types.js";
@@ -22,18 +23,9 @@ export interface FromTextsArgs extends VocabularyArgs {
 }
 
 export function fromTexts(args: FromTextsArgs): Dataset & { vocabularyObject: Vocabulary } {
+  checkDatasetArgs("fromTexts", args);
   const name = args?.name ?? "texts";
   const maxTokens = args.maxTokens ?? 128;
-  if (!Number.isInteger(maxTokens) || maxTokens < 1)
-    throw new ConfigError(
-      `Dataset "${name}": maxTokens ${show(maxTokens)} must be an integer >= 1.`,
-      {
-        task: name,
-        field: "maxTokens",
-        value: maxTokens,
-        expected: "an integer >= 1",
-      },
-    );
   if (!Array.isArray(args.texts))
     dataFail(name, "texts", `is ${show(args.texts)}`, {
       value: args.texts,

@@ -4,19 +4,19 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { Random } from "../../util/random.js";
+import { num, z } from "../../util/schema.js";
 import type { Transform } from "../types.js";
-import { checkNumber, imageShape } from "./common.js";
+import { imageShape, transformOptions } from "./common.js";
 import { copyShifted, mapImages } from "./pixels.js";
 
 /** Shifts each image by a whole number of pixels in [-maxPixels, maxPixels] on each axis. */
+export const randomShiftSchema = z.strictObject({
+  maxPixels: num.index(),
+  fill: z.number().optional(),
+});
+
 export function randomShift(maxPixels: number, fill = 0): Transform {
-  const m = checkNumber(
-    "randomShift",
-    "maxPixels",
-    maxPixels,
-    (n) => Number.isInteger(n) && n >= 0,
-    "an integer >= 0",
-  );
+  const m = transformOptions("randomShift", randomShiftSchema, { maxPixels, fill }).maxPixels;
   return {
     name: "randomShift",
     outputShape(shape) {
@@ -40,14 +40,16 @@ export function randomShift(maxPixels: number, fill = 0): Transform {
  * Rotates each image about its centre by an angle uniform in [-maxDegrees, maxDegrees],
  * sampling bilinearly.
  */
+export const randomRotationSchema = z.strictObject({
+  maxDegrees: num.nonNegative().max(180),
+  fill: z.number().optional(),
+});
+
 export function randomRotation(maxDegrees: number, fill = 0): Transform {
-  const m = checkNumber(
-    "randomRotation",
-    "maxDegrees",
+  const m = transformOptions("randomRotation", randomRotationSchema, {
     maxDegrees,
-    (n) => n >= 0 && n <= 180,
-    "degrees in [0, 180]",
-  );
+    fill,
+  }).maxDegrees;
   return {
     name: "randomRotation",
     outputShape(shape) {

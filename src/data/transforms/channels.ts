@@ -4,16 +4,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError, show } from "../../errors.js";
+import { z } from "../../util/schema.js";
 import type { Transform } from "../types.js";
-import { imageShape } from "./common.js";
+import { imageShape, transformOptions } from "./common.js";
+
+export const channelsSchema = z.strictObject({ to: z.union([z.literal(1), z.literal(3)]) });
 
 export function channels(to: 1 | 3): Transform {
-  if (to !== 1 && to !== 3)
-    throw new ConfigError(`Transform "channels": ${show(to)} channels is not supported.`, {
-      field: "to",
-      value: to,
-      expected: "1 or 3",
-    });
+  transformOptions("channels", channelsSchema, { to });
   return {
     name: "channels",
     outputShape(shape) {

@@ -1,5 +1,9 @@
-/** Shared checks for transforms: image transforms need one [height, width, channels] sample. */
+/**
+ * Shared pieces of transforms: option validation through each transform's schema, and the
+ * image check (image transforms need one [height, width, channels] sample).
+ */
 import { ConfigError, show } from "../../errors.js";
+import { num, parseOptions, z } from "../../util/schema.js";
 
 export function imageShape(transform: string, shape: readonly number[]): [number, number, number] {
   if (shape.length !== 3)
@@ -10,35 +14,17 @@ export function imageShape(transform: string, shape: readonly number[]): [number
   return [shape[0], shape[1], shape[2]];
 }
 
-export function checkNumber(
-  transform: string,
-  field: string,
-  v: unknown,
-  ok: (n: number) => boolean,
-  expected: string,
-): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || !ok(v))
-    throw new ConfigError(
-      `Transform "${transform}": ${field} ${show(v)} is invalid; expected ${expected}.`,
-      {
-        field,
-        value: v,
-        expected,
-      },
-    );
-  return v;
-}
+/** A [height, width] option of positive integers. */
+export const size2 = z.tuple([num.count(), num.count()]).readonly();
 
-export function checkSize(transform: string, field: string, v: unknown): [number, number] {
-  const ok = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n > 0;
-  if (!Array.isArray(v) || v.length !== 2 || !ok(v[0]) || !ok(v[1]))
-    throw new ConfigError(
-      `Transform "${transform}": ${field} ${show(v)} is invalid; expected [height, width].`,
-      {
-        field,
-        value: v,
-        expected: "[height, width] positive integers",
-      },
-    );
-  return [v[0], v[1]];
+/**
+ * Validates a transform's options (its positional arguments by name) through its schema, the
+ * one the transform registry holds: `transform "randomShift": option "maxPixels": expected ...`.
+ */
+export function transformOptions<S extends z.ZodType>(
+  transform: string,
+  schema: S,
+  args: unknown,
+): z.output<S> {
+  return parseOptions(schema, args, { where: `transform "${transform}"` });
 }

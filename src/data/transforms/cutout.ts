@@ -4,19 +4,21 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { Random } from "../../util/random.js";
+import { num, z } from "../../util/schema.js";
 import type { Transform } from "../types.js";
-import { checkNumber, imageShape } from "./common.js";
+import { imageShape, transformOptions } from "./common.js";
 import { mapImages } from "./pixels.js";
 
+export const cutoutSchema = z.strictObject({
+  size: num.count(),
+  p: num.probability().optional(),
+  fill: z.number().optional(),
+});
+
 export function cutout(size: number, p = 1, fill = 0): Transform {
-  const s = checkNumber(
-    "cutout",
-    "size",
-    size,
-    (n) => Number.isInteger(n) && n > 0,
-    "an integer > 0",
-  );
-  const prob = checkNumber("cutout", "p", p, (n) => n >= 0 && n <= 1, "a probability in [0, 1]");
+  transformOptions("cutout", cutoutSchema, { size, p, fill });
+  const s = size;
+  const prob = p;
   return {
     name: "cutout",
     outputShape(shape) {

@@ -1,8 +1,9 @@
 /** randomFlip: mirrors each image left-right (and/or up-down) with probability p, in training. */
 import type * as tf from "@tensorflow/tfjs";
 import type { Random } from "../../util/random.js";
+import { num, z } from "../../util/schema.js";
 import type { Transform } from "../types.js";
-import { checkNumber, imageShape } from "./common.js";
+import { imageShape, transformOptions } from "./common.js";
 import { mapImages } from "./pixels.js";
 
 export interface FlipArgs {
@@ -14,14 +15,15 @@ export interface FlipArgs {
   p?: number;
 }
 
+export const randomFlipSchema = z.strictObject({
+  horizontal: z.boolean().optional(),
+  vertical: z.boolean().optional(),
+  p: num.probability().optional(),
+});
+
 export function randomFlip(args: FlipArgs = {}): Transform {
-  const prob = checkNumber(
-    "randomFlip",
-    "p",
-    args.p ?? 0.5,
-    (n) => n >= 0 && n <= 1,
-    "a probability in [0, 1]",
-  );
+  transformOptions("randomFlip", randomFlipSchema, args);
+  const prob = args.p ?? 0.5;
   const horizontal = args.horizontal ?? true;
   const vertical = args.vertical ?? false;
   return {

@@ -4,11 +4,21 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Random } from "../../util/random.js";
+import { num, z } from "../../util/schema.js";
 import type { Transform } from "../types.js";
-import { checkNumber } from "./common.js";
+import { transformOptions } from "./common.js";
+
+export const gaussianNoiseSchema = z.strictObject({
+  std: num.nonNegative(),
+  clip: z
+    .tuple([z.number(), z.number()])
+    .readonly()
+    .refine(([lo, hi]) => lo <= hi, "[min, max] with min <= max")
+    .optional(),
+});
 
 export function gaussianNoise(std: number, clip?: readonly [number, number]): Transform {
-  const s = checkNumber("gaussianNoise", "std", std, (n) => n >= 0, "a number >= 0");
+  const s = transformOptions("gaussianNoise", gaussianNoiseSchema, { std, clip }).std;
   return {
     name: "gaussianNoise",
     outputShape: (shape) => [...shape],

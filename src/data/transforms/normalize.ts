@@ -4,30 +4,29 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError, show } from "../../errors.js";
+import { num, z } from "../../util/schema.js";
 import type { Dataset, Transform } from "../types.js";
+import { transformOptions } from "./common.js";
 
 export interface NormalizeArgs {
   mean: number | readonly number[];
   std: number | readonly number[];
 }
 
+const perChannel = <S extends z.ZodNumber>(n: S) => z.union([n, z.array(n).min(1).readonly()]);
+const count = (v: number | readonly number[]) => (typeof v === "number" ? 1 : v.length);
+
+export const normalizeSchema = z
+  .strictObject({ mean: perChannel(z.number()), std: perChannel(num.positive()) })
+  .refine((o) => count(o.mean) === count(o.std), {
+    message: "as many stds as means (a scalar or one per channel each)",
+    path: ["std"],
+  });
+
 export function normalize(args: NormalizeArgs): Transform {
-  const mean = typeof args?.mean === "number" ? [args.mean] : [...(args?.mean ?? [])];
-  const std = typeof args?.std === "number" ? [args.std] : [...(args?.std ?? [])];
-  if (
-    mean.length === 0 ||
-    mean.length !== std.length ||
-    mean.some((m) => !Number.isFinite(m)) ||
-    std.some((s) => !(s > 0) || !Number.isFinite(s))
-  )
-    throw new ConfigError(
-      `Transform "normalize": mean ${show(args?.mean)} and std ${show(args?.std)} are invalid.`,
-      {
-        field: "std",
-        value: args,
-        expected: "finite means and stds > 0, scalars or one per channel",
-      },
-    );
+  transformOptions("normalize", normalizeSchema, args);
+  const mean = typeof args.mean === "number" ? [args.mean] : [...args.mean];
+  const std = typeof args.std === "number" ? [args.std] : [...args.std];
   return {
     name: "normalize",
     outputShape(shape) {

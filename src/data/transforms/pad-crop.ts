@@ -1,17 +1,14 @@
 /** pad: a constant border around images; centerCrop: the central [height, width] window. */
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError, show } from "../../errors.js";
+import { num, z } from "../../util/schema.js";
 import type { Transform } from "../types.js";
-import { checkNumber, checkSize, imageShape } from "./common.js";
+import { imageShape, size2, transformOptions } from "./common.js";
+
+export const padSchema = z.strictObject({ pixels: num.index(), value: z.number().optional() });
 
 export function pad(pixels: number, value = 0): Transform {
-  const p = checkNumber(
-    "pad",
-    "pixels",
-    pixels,
-    (n) => Number.isInteger(n) && n >= 0,
-    "an integer >= 0",
-  );
+  const p = transformOptions("pad", padSchema, { pixels, value }).pixels;
   return {
     name: "pad",
     outputShape(shape) {
@@ -32,8 +29,10 @@ export function pad(pixels: number, value = 0): Transform {
   };
 }
 
+export const centerCropSchema = z.strictObject({ size: size2 });
+
 export function centerCrop(size: readonly [number, number]): Transform {
-  const [ch, cw] = checkSize("centerCrop", "size", size);
+  const [ch, cw] = transformOptions("centerCrop", centerCropSchema, { size }).size;
   return {
     name: "centerCrop",
     outputShape(shape) {

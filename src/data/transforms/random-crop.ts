@@ -5,19 +5,17 @@
 import type * as tf from "@tensorflow/tfjs";
 import { ConfigError, show } from "../../errors.js";
 import type { Random } from "../../util/random.js";
+import { num, z } from "../../util/schema.js";
 import type { Transform } from "../types.js";
-import { checkNumber, checkSize, imageShape } from "./common.js";
+import { imageShape, size2, transformOptions } from "./common.js";
 import { copyShifted, mapImages } from "./pixels.js";
 
+export const randomCropSchema = z.strictObject({ size: size2, padding: num.index().optional() });
+
 export function randomCrop(size: readonly [number, number], padding = 0): Transform {
-  const [ch, cw] = checkSize("randomCrop", "size", size);
-  const p = checkNumber(
-    "randomCrop",
-    "padding",
-    padding,
-    (n) => Number.isInteger(n) && n >= 0,
-    "an integer >= 0",
-  );
+  const o = transformOptions("randomCrop", randomCropSchema, { size, padding });
+  const [ch, cw] = o.size;
+  const p = padding;
   return {
     name: "randomCrop",
     outputShape(shape) {

@@ -1,13 +1,19 @@
 /** resize: images to [height, width], bilinear (default) or nearest-neighbour. */
 import * as tf from "@tensorflow/tfjs";
+import { z } from "../../util/schema.js";
 import type { Transform } from "../types.js";
-import { checkSize, imageShape } from "./common.js";
+import { imageShape, size2, transformOptions } from "./common.js";
+
+export const resizeSchema = z.strictObject({
+  size: size2,
+  method: z.enum(["bilinear", "nearest"]).optional(),
+});
 
 export function resize(
   size: readonly [number, number],
   method: "bilinear" | "nearest" = "bilinear",
 ): Transform {
-  const [h, w] = checkSize("resize", "size", size);
+  const [h, w] = transformOptions("resize", resizeSchema, { size, method }).size;
   return {
     name: "resize",
     outputShape(shape) {

@@ -1,17 +1,17 @@
 /** truncatePad: fixes token sequences [n, length] to `length` ids, cutting or padding with padId. */
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError, show } from "../../errors.js";
+import { num, z } from "../../util/schema.js";
 import type { Transform } from "../types.js";
-import { checkNumber } from "./common.js";
+import { transformOptions } from "./common.js";
+
+export const truncatePadSchema = z.strictObject({
+  length: num.count(),
+  padId: num.index().optional(),
+});
 
 export function truncatePad(length: number, padId = 0): Transform {
-  const L = checkNumber(
-    "truncatePad",
-    "length",
-    length,
-    (n) => Number.isInteger(n) && n > 0,
-    "an integer > 0",
-  );
+  const L = transformOptions("truncatePad", truncatePadSchema, { length, padId }).length;
   return {
     name: "truncatePad",
     outputShape(shape) {

@@ -1,4 +1,5 @@
 /** Classification metrics: accuracy, top-k accuracy, macro-F1. */
+import { num, parseOptions, z } from "../../util/schema.js";
 import type { Metric } from "./types.js";
 
 function argmax(pred: Float32Array, i: number, units: number): number {
@@ -25,7 +26,10 @@ export const accuracy: Metric = {
 };
 
 /** Fraction of samples whose label is among the k most probable classes. */
+export const topKSchema = z.strictObject({ k: num.count() });
+
 export function topK(k: number): Metric {
+  parseOptions(topKSchema, { k }, { where: 'metric "topK"' });
   return {
     name: `top${k}`,
     kinds: ["class"],

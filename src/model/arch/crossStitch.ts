@@ -6,7 +6,8 @@
  * stage the backbone exposes (`stages`), else once after the whole backbone.
  */
 import * as tf from "@tensorflow/tfjs";
-import { ConfigError, show } from "../../errors.js";
+import { ConfigError } from "../../errors.js";
+import { num, parseOptions, z } from "../../util/schema.js";
 import type { ForwardContext, Module } from "../params.js";
 import { stagesOf } from "./parts.js";
 import type { Architecture, ArchitectureBuildArgs, BuiltArchitecture } from "./types.js";
@@ -29,17 +30,11 @@ export function initialAlpha(t: number, alphaSelf: number): number[][] {
   );
 }
 
+export const crossStitchSchema = z.strictObject({ alphaSelf: num.probability().optional() });
+
 export function crossStitch(args: CrossStitchArgs = {}): Architecture<CrossStitchConfig> {
+  parseOptions(crossStitchSchema, args, { where: 'architecture "crossStitch"' });
   const alphaSelf = args.alphaSelf ?? 0.9;
-  if (typeof alphaSelf !== "number" || !(alphaSelf >= 0 && alphaSelf <= 1))
-    throw new ConfigError(
-      `Architecture "crossStitch": option "alphaSelf" is ${show(alphaSelf)}; expected a number in [0, 1].`,
-      {
-        field: "alphaSelf",
-        value: alphaSelf,
-        expected: "a number in [0, 1]",
-      },
-    );
   const config: CrossStitchConfig = Object.freeze({ alphaSelf });
   return Object.freeze({
     kind: "crossStitch",

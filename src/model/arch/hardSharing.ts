@@ -1,7 +1,11 @@
 /** Hard parameter sharing (Caruana 1997): one backbone shared by every task. The default. */
+import { parseOptions, z } from "../../util/schema.js";
 import type { Architecture } from "./types.js";
 
-export function hardSharing(): Architecture<Record<string, never>> {
+export const hardSharingSchema = z.strictObject({});
+
+export function hardSharing(args: Record<string, never> = {}): Architecture<Record<string, never>> {
+  parseOptions(hardSharingSchema, args, { where: 'architecture "hardSharing"' });
   const arch: Architecture<Record<string, never>> = {
     kind: "hardSharing",
     config: Object.freeze({}),

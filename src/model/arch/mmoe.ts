@@ -6,8 +6,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "../../errors.js";
+import { num, parseOptions, z } from "../../util/schema.js";
 import { sizeOf } from "../params.js";
-import { expertMlp, mixExperts, positiveInt, softmaxGate, unitsList } from "./parts.js";
+import { expertMlp, expertUnitsSchema, mixExperts, softmaxGate, unitsList } from "./parts.js";
 import type { Architecture, ArchitectureBuildArgs, BuiltArchitecture } from "./types.js";
 
 export interface MmoeArgs {
@@ -22,9 +23,15 @@ export interface MmoeConfig {
   expertUnits: number[];
 }
 
+export const mmoeSchema = z.strictObject({
+  experts: num.count().optional(),
+  expertUnits: expertUnitsSchema.optional(),
+});
+
 export function mmoe(args: MmoeArgs = {}): Architecture<MmoeConfig> {
-  const experts = positiveInt("mmoe", "experts", args.experts, 4);
-  const expertUnits = unitsList("mmoe", "expertUnits", args.expertUnits, 64);
+  parseOptions(mmoeSchema, args, { where: 'architecture "mmoe"' });
+  const experts = args.experts ?? 4;
+  const expertUnits = unitsList(args.expertUnits, 64);
   const config: MmoeConfig = Object.freeze({
     experts,
     expertUnits: Object.freeze(expertUnits) as number[],

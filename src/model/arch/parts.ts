@@ -1,9 +1,9 @@
 /**
- * Building blocks shared by multi-task architectures (MMoE now; PLE and MTAN next): expert
- * MLPs, per-task softmax gates, gated mixtures, and access to a backbone's stages.
+ * Building blocks shared by multi-task architectures (MMoE, PLE): expert MLPs, per-task softmax
+ * gates, gated mixtures, access to a backbone's stages, and the `expertUnits` option.
  */
 import * as tf from "@tensorflow/tfjs";
-import { ConfigError, show } from "../../errors.js";
+import { num, z } from "../../util/schema.js";
 import { chain } from "../backbones/chain.js";
 import { dense } from "../layers/dense.js";
 import type { Module, ParamFactory, Shape } from "../params.js";
@@ -46,30 +46,11 @@ export function stagesOf(module: Module): readonly Module[] {
   return stages && stages.length > 0 ? stages : [module];
 }
 
-/** Validates a positive integer option. */
-export function positiveInt(arch: string, field: string, value: unknown, dflt: number): number {
-  if (value === undefined) return dflt;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1)
-    throw new ConfigError(
-      `Architecture "${arch}": option "${field}" is ${show(value)}; expected a positive integer.`,
-      { field, value, expected: "an integer >= 1" },
-    );
-  return value;
-}
+/** An `expertUnits` option: one positive integer (one layer) or a non-empty list of them. */
+export const expertUnitsSchema = z.union([num.count(), z.array(num.count()).min(1).readonly()]);
 
-/** Validates a units option (one positive integer or a non-empty list of them); defaults to `dflt`. */
-export function unitsList(
-  arch: string,
-  field: string,
-  value: number | readonly number[] | undefined,
-  dflt: number,
-): number[] {
+/** The units list of an `expertUnits` option (validated by `expertUnitsSchema`). */
+export function unitsList(value: number | readonly number[] | undefined, dflt: number): number[] {
   const u = value ?? dflt;
-  const units = typeof u === "number" ? [u] : [...u];
-  if (units.length === 0 || units.some((x) => !Number.isInteger(x) || x < 1))
-    throw new ConfigError(
-      `Architecture "${arch}": option "${field}" is ${show(u)}; expected a positive integer or a non-empty list of them.`,
-      { field, value: u, expected: "a positive integer or list of them" },
-    );
-  return units;
+  return typeof u === "number" ? [u] : [...u];
 }

@@ -8,8 +8,9 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "../../errors.js";
+import { num, parseOptions, z } from "../../util/schema.js";
 import { type ForwardContext, type Module, sizeOf } from "../params.js";
-import { expertMlp, mixExperts, positiveInt, softmaxGate, unitsList } from "./parts.js";
+import { expertMlp, expertUnitsSchema, mixExperts, softmaxGate, unitsList } from "./parts.js";
 import type { Architecture, ArchitectureBuildArgs, BuiltArchitecture } from "./types.js";
 
 export interface PleArgs {
@@ -36,11 +37,19 @@ interface Level {
   sharedGate?: Module;
 }
 
+export const pleSchema = z.strictObject({
+  sharedExperts: num.count().optional(),
+  taskExperts: num.count().optional(),
+  expertUnits: expertUnitsSchema.optional(),
+  levels: num.count().optional(),
+});
+
 export function ple(args: PleArgs = {}): Architecture<PleConfig> {
-  const sharedExperts = positiveInt("ple", "sharedExperts", args.sharedExperts, 2);
-  const taskExperts = positiveInt("ple", "taskExperts", args.taskExperts, 1);
-  const levels = positiveInt("ple", "levels", args.levels, 1);
-  const expertUnits = unitsList("ple", "expertUnits", args.expertUnits, 64);
+  parseOptions(pleSchema, args, { where: 'architecture "ple"' });
+  const sharedExperts = args.sharedExperts ?? 2;
+  const taskExperts = args.taskExperts ?? 1;
+  const levels = args.levels ?? 1;
+  const expertUnits = unitsList(args.expertUnits, 64);
   const config: PleConfig = Object.freeze({
     sharedExperts,
     taskExperts,

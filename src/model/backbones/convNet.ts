@@ -3,6 +3,7 @@
  * then flatten and dense layers with dropout. `filters: [32, 64]` is LeNet-sized; add stages
  * for a deeper net.
  */
+import { num, parseOptions, z } from "../../util/schema.js";
 import { batchNorm } from "../layers/batchNorm.js";
 import { conv2d, maxPool } from "../layers/conv.js";
 import { dense, flatten, relu } from "../layers/dense.js";
@@ -29,7 +30,17 @@ export interface ConvNetArgs {
   padding?: "same" | "valid";
 }
 
+export const convNetSchema = z.strictObject({
+  filters: z.array(num.count()).readonly().optional(),
+  kernelSize: num.count().optional(),
+  dense: z.union([num.count(), z.array(num.count()).readonly()]).optional(),
+  dropout: num.fraction().optional(),
+  batchNorm: z.boolean().optional(),
+  padding: z.enum(["same", "valid"]).optional(),
+});
+
 export function convNet(args: ConvNetArgs = {}): Backbone<Required<ConvNetArgs>> {
+  parseOptions(convNetSchema, args, { where: 'backbone "convNet"' });
   const d = args.dense ?? 128;
   const config = {
     filters: [...(args.filters ?? [32, 64])],

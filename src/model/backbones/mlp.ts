@@ -1,7 +1,8 @@
+/** A multi-layer perceptron: flatten, then dense layers with ReLU (and optional dropout/BN). */
+import { num, parseOptions, z } from "../../util/schema.js";
 import { batchNorm } from "../layers/batchNorm.js";
 import { dense, flatten, relu } from "../layers/dense.js";
 import { dropout } from "../layers/dropout.js";
-/** A multi-layer perceptron: flatten, then dense layers with ReLU (and optional dropout/BN). */
 import type { Module, ParamFactory, Shape } from "../params.js";
 import { chain } from "./chain.js";
 import type { Backbone } from "./types.js";
@@ -15,7 +16,14 @@ export interface MlpArgs {
   batchNorm?: boolean;
 }
 
+export const mlpSchema = z.strictObject({
+  units: z.array(num.count()).readonly().optional(),
+  dropout: num.fraction().optional(),
+  batchNorm: z.boolean().optional(),
+});
+
 export function mlp(args: MlpArgs = {}): Backbone<Required<MlpArgs>> {
+  parseOptions(mlpSchema, args, { where: 'backbone "mlp"' });
   const config = {
     units: [...(args.units ?? [64])],
     dropout: args.dropout ?? 0,

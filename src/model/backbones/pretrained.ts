@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "../../errors.js";
+import { parseOptions, z } from "../../util/schema.js";
 import { fileLoadHandler } from "../io.js";
 import type { Module, ParamFactory, Shape } from "../params.js";
 import type { Backbone } from "./types.js";
@@ -16,7 +17,15 @@ export interface PretrainedArgs {
   trainable?: boolean;
 }
 
+/** The options as a checkpoint stores them: `{ path, cutAt, trainable }`. */
+export const pretrainedSchema = z.strictObject({
+  path: z.string().min(1),
+  cutAt: z.string().min(1).nullable().optional(),
+  trainable: z.boolean().optional(),
+});
+
 export function pretrained(path: string, args: PretrainedArgs = {}): Backbone {
+  parseOptions(pretrainedSchema, { ...args, path }, { where: 'backbone "pretrained"' });
   const config = { path, cutAt: args.cutAt ?? null, trainable: args.trainable ?? true };
   return Object.freeze({
     kind: "pretrained",

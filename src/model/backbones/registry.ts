@@ -1,32 +1,45 @@
-/** Backbones by kind, so a model spec (JSON) can be rebuilt from a checkpoint. */
-import { UnknownNameError } from "../../errors.js";
-import { convNet } from "./convNet.js";
-import { mlp } from "./mlp.js";
-import { pretrained } from "./pretrained.js";
-import { resNet } from "./resNet.js";
-import { text } from "./text.js";
+/**
+ * Backbones by kind, each with the schema of its options, so a model spec (JSON) can be rebuilt
+ * from a checkpoint and a JSON config can name one (`{ "kind": "convNet", "filters": [16] }`).
+ */
+import { type Context, Registry } from "../../util/registry.js";
+import { z } from "../../util/schema.js";
+import { convNet, convNetSchema } from "./convNet.js";
+import { mlp, mlpSchema } from "./mlp.js";
+import { pretrained, pretrainedSchema } from "./pretrained.js";
+import { resNet, resNetSchema } from "./resNet.js";
+import { text, textSchema } from "./text.js";
 import type { Backbone, BackboneJSON } from "./types.js";
 
-// biome-ignore lint/suspicious/noExplicitAny: configs are checked by each factory
-const factories: Record<string, (config: any) => Backbone<any>> = {
-  mlp,
-  convNet,
-  resNet,
-  text,
-  pretrained: (c: { path: string; cutAt: string | null; trainable: boolean }) =>
-    pretrained(c.path, { cutAt: c.cutAt ?? undefined, trainable: c.trainable }),
-};
+export const backboneRegistry = new Registry<Backbone>("backbone");
+backboneRegistry.register({ name: "mlp", schema: mlpSchema, create: mlp });
+backboneRegistry.register({ name: "convNet", schema: convNetSchema, create: convNet });
+backboneRegistry.register({ name: "resNet", schema: resNetSchema, create: resNet });
+backboneRegistry.register({ name: "text", schema: textSchema, create: text });
+backboneRegistry.register({
+  name: "pretrained",
+  schema: pretrainedSchema,
+  create: (c) => pretrained(c.path, { cutAt: c.cutAt ?? undefined, trainable: c.trainable }),
+});
 
-/** Registers a backbone kind (for user-defined backbones that should survive save/load). */
-// biome-ignore lint/suspicious/noExplicitAny: see above
-export function registerBackbone(kind: string, factory: (config: any) => Backbone<any>): void {
-  factories[kind] = factory;
+/** Options of a user-registered kind without a schema: any object, checked by its factory. */
+const anyOptions = z.record(z.string(), z.unknown());
+
+/**
+ * Registers a backbone kind (for user-defined backbones that should survive save/load). With a
+ * zod `schema`, its options are validated like the built-in kinds'.
+ */
+export function registerBackbone(
+  kind: string,
+  // biome-ignore lint/suspicious/noExplicitAny: a user factory takes its own config type
+  factory: (config: any) => Backbone<any>,
+  schema: z.ZodType = anyOptions,
+): void {
+  backboneRegistry.register({ name: kind, schema, create: factory });
 }
 
-export function backboneFromJSON(json: BackboneJSON): Backbone {
-  const make = factories[json.kind];
-  if (!make) throw new UnknownNameError("backbone", json.kind, Object.keys(factories));
-  return make(json.config);
+export function backboneFromJSON(json: BackboneJSON, ctx?: Context): Backbone {
+  return backboneRegistry.create(json?.kind, json?.config ?? {}, ctx);
 }
 
 export function backboneToJSON(b: Backbone): BackboneJSON {

@@ -4,6 +4,7 @@
  * 1x1 projection on the skip), then global average pooling.
  */
 import * as tf from "@tensorflow/tfjs";
+import { num, parseOptions, z } from "../../util/schema.js";
 import { batchNorm } from "../layers/batchNorm.js";
 import { conv2d, globalAvgPool } from "../layers/conv.js";
 import type { Module, ParamFactory, Shape } from "../params.js";
@@ -47,7 +48,13 @@ function block(f: ParamFactory, shape: Shape, filters: number, stride: number): 
   };
 }
 
+export const resNetSchema = z.strictObject({
+  filters: z.array(num.count()).min(1).readonly().optional(),
+  blocks: num.count().optional(),
+});
+
 export function resNet(args: ResNetArgs = {}): Backbone<Required<ResNetArgs>> {
+  parseOptions(resNetSchema, args, { where: 'backbone "resNet"' });
   const config = { filters: [...(args.filters ?? [16, 32, 64])], blocks: args.blocks ?? 1 };
   return Object.freeze({
     kind: "resNet",

@@ -3,6 +3,7 @@
  * then max or mean pooling over tokens (Kim 2014 style when `filters > 0`).
  */
 import * as tf from "@tensorflow/tfjs";
+import { num, parseOptions, z } from "../../util/schema.js";
 import { dropout } from "../layers/dropout.js";
 import { conv1d, embedding } from "../layers/embedding.js";
 import type { Module, ParamFactory, Shape } from "../params.js";
@@ -23,7 +24,17 @@ export interface TextArgs {
   dropout?: number;
 }
 
+export const textSchema = z.strictObject({
+  vocabSize: num.count(),
+  embedDim: num.count().optional(),
+  filters: num.index().optional(),
+  kernelSize: num.count().optional(),
+  pooling: z.enum(["max", "mean"]).optional(),
+  dropout: num.fraction().optional(),
+});
+
 export function text(args: TextArgs): Backbone<Required<TextArgs>> {
+  parseOptions(textSchema, args, { where: 'backbone "text"' });
   const config = {
     vocabSize: args.vocabSize,
     embedDim: args.embedDim ?? 32,

@@ -1,8 +1,21 @@
-import { ConfigError } from "../../errors.js";
+/** What every head shares: its options schema, optional hidden layers, a dense output layer. */
+import { num, parseOptions, z } from "../../util/schema.js";
 import { chain } from "../backbones/chain.js";
 import { dense, flatten } from "../layers/dense.js";
-/** What every head shares: optional hidden layers, then a dense output layer. */
 import type { Module, ParamFactory, Shape } from "../params.js";
+import type { HeadArgs } from "./types.js";
+
+/** A head's options as its config (and a checkpoint) holds them: `{ units, hidden, metrics }`. */
+export const headSchema = z.strictObject({
+  units: num.count(),
+  hidden: z.array(num.count()).readonly().optional(),
+  metrics: z.array(z.string().min(1)).readonly().optional(),
+});
+
+/** Validates `kind(n, args)` through the head schema (`units` is `n`). */
+export function checkHead(kind: string, n: number, args: HeadArgs): void {
+  parseOptions(headSchema, { ...args, units: n }, { where: `head "${kind}"` });
+}
 
 export function headModule(
   inputShape: Shape,
@@ -23,13 +36,4 @@ export function headModule(
   });
   mods.push(dense(f.scope("out"), shape, units, "linear"));
   return chain(inputShape, mods);
-}
-
-export function checkUnits(kind: string, n: number): void {
-  if (!Number.isInteger(n) || n < 1)
-    throw new ConfigError(`${kind}(n): n must be a positive integer, got ${n}.`, {
-      field: "units",
-      value: n,
-      expected: "a positive integer",
-    });
 }

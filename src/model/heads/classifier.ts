@@ -1,11 +1,11 @@
 /** Single-label classification: softmax over `n` classes, cross-entropy loss. */
 import * as tf from "@tensorflow/tfjs";
 import { DataError } from "../../errors.js";
-import { checkUnits, headModule } from "./base.js";
+import { checkHead, headModule } from "./base.js";
 import type { Head, HeadArgs } from "./types.js";
 
 export function classifier(n: number, args: HeadArgs = {}): Head {
-  checkUnits("classifier", n);
+  checkHead("classifier", n, args);
   const config = Object.freeze({
     units: n,
     hidden: [...(args.hidden ?? [])],

@@ -1,11 +1,11 @@
 /** Multi-label classification: `n` independent sigmoids, binary cross-entropy loss. */
 import * as tf from "@tensorflow/tfjs";
 import { DataError } from "../../errors.js";
-import { checkUnits, headModule } from "./base.js";
+import { checkHead, headModule } from "./base.js";
 import type { Head, HeadArgs } from "./types.js";
 
 export function multiLabel(n: number, args: HeadArgs = {}): Head {
-  checkUnits("multiLabel", n);
+  checkHead("multiLabel", n, args);
   const config = Object.freeze({
     units: n,
     hidden: [...(args.hidden ?? [])],

@@ -1,31 +1,46 @@
-/** Heads by kind, so a model spec (JSON) can be rebuilt from a checkpoint. */
-import { UnknownNameError } from "../../errors.js";
+/**
+ * Heads by kind, each with the schema of its options (`{ units, hidden?, metrics? }`), so a
+ * model spec (JSON) can be rebuilt from a checkpoint and a JSON config can name one.
+ */
+import { type Context, Registry } from "../../util/registry.js";
+import type { z } from "../../util/schema.js";
+import { headSchema } from "./base.js";
 import { classifier } from "./classifier.js";
 import { multiLabel } from "./multiLabel.js";
 import { regression } from "./regression.js";
 import type { Head, HeadArgs } from "./types.js";
 
-const factories: Record<string, (n: number, args: HeadArgs) => Head> = {
-  classifier,
-  multiLabel,
-  regression,
-};
+type HeadOptions = z.output<typeof headSchema>;
 
-export function registerHead(kind: string, factory: (n: number, args: HeadArgs) => Head): void {
-  factories[kind] = factory;
+export const headRegistry = new Registry<Head>("head");
+for (const [name, f] of [
+  ["classifier", classifier],
+  ["multiLabel", multiLabel],
+  ["regression", regression],
+] as const)
+  headRegistry.register({ name, schema: headSchema, create: (o: HeadOptions) => f(o.units, o) });
+
+/**
+ * Registers a head kind: `factory(units, args)` as the built-in heads. Its options are checked
+ * by the head schema (`units`, `hidden`, `metrics`) unless another zod `schema` is given.
+ */
+export function registerHead(
+  kind: string,
+  factory: (n: number, args: HeadArgs) => Head,
+  schema: z.ZodType<{ units: number } & HeadArgs> = headSchema,
+): void {
+  headRegistry.register({ name: kind, schema, create: (o) => factory(o.units, o) });
 }
 
 export interface HeadJSON {
   kind: string;
-  config: { units: number; hidden: number[]; metrics: string[] };
+  config: { units: number; hidden?: number[]; metrics?: string[] };
 }
 
 export function headToJSON(h: Head): HeadJSON {
   return { kind: h.kind, config: JSON.parse(JSON.stringify(h.config)) };
 }
 
-export function headFromJSON(json: HeadJSON): Head {
-  const make = factories[json.kind];
-  if (!make) throw new UnknownNameError("head", json.kind, Object.keys(factories));
-  return make(json.config.units, json.config);
+export function headFromJSON(json: HeadJSON, ctx?: Context): Head {
+  return headRegistry.create(json?.kind, json?.config ?? {}, ctx);
 }

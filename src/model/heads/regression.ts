@@ -1,11 +1,11 @@
 /** Regression: `n` linear outputs, mean squared error loss. */
 import * as tf from "@tensorflow/tfjs";
 import { DataError } from "../../errors.js";
-import { checkUnits, headModule } from "./base.js";
+import { checkHead, headModule } from "./base.js";
 import type { Head, HeadArgs } from "./types.js";
 
 export function regression(n = 1, args: HeadArgs = {}): Head {
-  checkUnits("regression", n);
+  checkHead("regression", n, args);
   const config = Object.freeze({
     units: n,
     hidden: [...(args.hidden ?? [])],

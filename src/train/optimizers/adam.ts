@@ -3,6 +3,7 @@
  * theta -= lr * weightDecay * theta, separate from the adaptive step).
  */
 import * as tf from "@tensorflow/tfjs";
+import { num, parseOptions, z } from "../../util/schema.js";
 import { Slots } from "./slots.js";
 import type { Optimizer, OptimizerInstance } from "./types.js";
 
@@ -21,6 +22,15 @@ export interface AdamWArgs extends AdamArgs {
   /** Decoupled weight decay. Defaults to `0.01`. */
   weightDecay?: number;
 }
+
+export const adamSchema = z.strictObject({
+  lr: num.positive().optional(),
+  beta1: num.fraction().optional(),
+  beta2: num.fraction().optional(),
+  epsilon: num.positive().optional(),
+});
+
+export const adamwSchema = adamSchema.extend({ weightDecay: num.nonNegative().optional() });
 
 function adamInstance(name: string, c: Required<AdamWArgs>): OptimizerInstance {
   const slots = new Slots(name);
@@ -62,6 +72,7 @@ function fill(args: AdamWArgs, weightDecay: number): Required<AdamWArgs> {
 }
 
 export function adam(args: AdamArgs = {}): Optimizer<Required<AdamArgs>> {
+  parseOptions(adamSchema, args, { where: 'optimizer "adam"' });
   const c = fill(args, 0);
   const { weightDecay: _, ...config } = c;
   return Object.freeze({
@@ -73,6 +84,7 @@ export function adam(args: AdamArgs = {}): Optimizer<Required<AdamArgs>> {
 }
 
 export function adamw(args: AdamWArgs = {}): Optimizer<Required<AdamWArgs>> {
+  parseOptions(adamwSchema, args, { where: 'optimizer "adamw"' });
   const c = fill(args, args.weightDecay ?? 0.01);
   return Object.freeze({
     name: "adamw",

@@ -1,5 +1,6 @@
 /** SGD with (optionally Nesterov) momentum: v = m v + g; theta -= lr (g + m v if nesterov else v). */
 import * as tf from "@tensorflow/tfjs";
+import { num, parseOptions, z } from "../../util/schema.js";
 import { Slots } from "./slots.js";
 import type { Optimizer, OptimizerState } from "./types.js";
 
@@ -12,7 +13,14 @@ export interface SgdArgs {
   nesterov?: boolean;
 }
 
+export const sgdSchema = z.strictObject({
+  lr: num.positive().optional(),
+  momentum: num.fraction().optional(),
+  nesterov: z.boolean().optional(),
+});
+
 export function sgd(args: SgdArgs = {}): Optimizer<Required<SgdArgs>> {
+  parseOptions(sgdSchema, args, { where: 'optimizer "sgd"' });
   const config = Object.freeze({
     lr: args.lr ?? 0.01,
     momentum: args.momentum ?? 0.9,

@@ -47,13 +47,21 @@ function lineMode(history: readonly EpochLog[]): string {
   return history.length <= 30 ? "lines+markers" : "lines";
 }
 
-/** Train and validation styles: both visible when the curves coincide. */
-function look(val: boolean, single: boolean, colour: string): Record<string, unknown> {
+const SYMBOLS = ["circle", "square", "triangle-up", "diamond", "x"];
+
+/**
+ * Styles that keep coinciding curves visible: validation dashed with open markers around the
+ * training ones; the k-th series of a panel (loss, then each metric) drawn thinner, with
+ * smaller markers of another shape, so it never hides the one it lies on.
+ */
+function look(val: boolean, single: boolean, colour: string, k: number): Record<string, unknown> {
+  const symbol = SYMBOLS[k % SYMBOLS.length]!;
+  const size = Math.max(5, 9 - 2 * k) + (single ? 3 : 0);
   return {
-    line: { color: colour, dash: val ? "dash" : "solid", width: 2 },
+    line: { color: colour, dash: val ? "dash" : "solid", width: Math.max(1.2, 2.6 - 0.7 * k) },
     marker: val
-      ? { symbol: "diamond-open", size: single ? 12 : 8, color: colour }
-      : { symbol: "circle", size: single ? 9 : 6, color: colour },
+      ? { symbol: `${symbol}-open`, size: size + 2, color: colour }
+      : { symbol, size, color: colour },
   };
 }
 
@@ -98,7 +106,7 @@ function perTask(history: readonly EpochLog[], tasks: string[], title: string): 
   const shown = new Set<string>();
   const mode = lineMode(history);
   const single = history.length === 1;
-  const add = (key: string, name: string, colour: string, val: boolean, p: number) => {
+  const add = (key: string, name: string, colour: string, val: boolean, p: number, k = 0) => {
     if (!hasKey(history, key)) return;
     const s = series(history, key);
     const panel = panels[p]!;
@@ -112,7 +120,7 @@ function perTask(history: readonly EpochLog[], tasks: string[], title: string): 
       y: s.y,
       xaxis: panel.xref,
       yaxis: panel.yref,
-      ...look(val, single, colour),
+      ...look(val, single, colour, k),
       ...(single ? labels(s.y, val) : {}),
       hovertemplate: `${key}: %{y:.4g}<br>epoch %{x}<extra></extra>`,
     });
@@ -126,8 +134,8 @@ function perTask(history: readonly EpochLog[], tasks: string[], title: string): 
     add(`loss/${task}`, "loss (train)", color(0), false, lossPanel);
     add(`val/${task}/loss`, "loss (val)", color(0), true, lossPanel);
     allMetrics(metricsByTask[i]!).forEach((m, k) => {
-      add(`${m}/${task}`, `${m} (train)`, color(k + 1), false, metricPanel);
-      add(`val/${task}/${m}`, `${m} (val)`, color(k + 1), true, metricPanel);
+      add(`${m}/${task}`, `${m} (train)`, color(k + 1), false, metricPanel, k);
+      add(`val/${task}/${m}`, `${m} (val)`, color(k + 1), true, metricPanel, k);
     });
     const lossY = layout[panels[lossPanel]!.ykey] as Record<string, unknown>;
     lossY.title = { text: "loss" };

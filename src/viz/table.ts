@@ -62,5 +62,6 @@ export function historyTable(history: readonly EpochLog[]): DataFrame {
   const { DataFrame } = danfojs();
   const columns = historyColumns(history);
   if (columns.length === 0) return new DataFrame([], { columns: [] });
-  return new DataFrame(columnsOf(displayRows(history), columns), { columns });
+  const rows = displayRows(history);
+  return new DataFrame(columnsOf(rows, columns), { columns, index: rows.map((r) => r.epoch) });
 }

@@ -56,18 +56,23 @@ interface FigureState {
   title: string;
 }
 
-/** Every polytask figure on the page: drawn by plotly, or showing its static picture. */
+/**
+ * Every polytask figure on the page, found by its plot div (which older versions had too, so
+ * these tests also ran against them): drawn by plotly, or showing its static picture.
+ */
 function figures(p: Page, scope = SHOWN): Promise<FigureState[]> {
   return p.evaluate(
-    (SHOWN) =>
-      Array.from(document.querySelectorAll(`${SHOWN} .polytask-figure`)).map((f) => {
+    (scope) =>
+      Array.from(document.querySelectorAll(`${scope} div.polytask-plot`)).map((plot) => {
+        const f = plot.closest(".polytask-figure") ?? plot.parentElement!;
         const pic = f.querySelector(".polytask-static") as HTMLElement | null;
         const img = f.querySelector("img") as HTMLImageElement | null;
+        const note = f.querySelector(".polytask-note, .polytask-error") as HTMLElement | null;
         return {
-          interactive: f.querySelector(".plot-container") !== null,
+          interactive: plot.querySelector(".plot-container") !== null,
           picture: !!pic && pic.offsetHeight > 100 && !!img && img.complete && img.naturalWidth > 0,
-          note: (f.querySelector(".polytask-note") as HTMLElement | null)?.innerText ?? "",
-          title: f.querySelector(".gtitle")?.textContent ?? "",
+          note: note?.innerText ?? "",
+          title: plot.querySelector(".gtitle")?.textContent ?? "",
         };
       }),
     scope,

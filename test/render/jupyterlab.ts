@@ -104,8 +104,6 @@ export class Lab {
         `--ServerApp.token=${this.token}`,
         `--ServerApp.root_dir=${this.notebooks}`,
         "--LabApp.expose_app_in_browser=True",
-        "--LabApp.news_url=",
-        "--LabServerApp.announcements=false",
       ],
       { env: this.env, stdio: ["ignore", "ignore", "pipe"], detached: false },
     );
@@ -144,7 +142,8 @@ export class Lab {
 
   /** A new page that reaches only this server (and file: URLs). */
   async page(): Promise<Page> {
-    const ctx = await this.browser!.newContext({ viewport: { width: 1280, height: 1000 } });
+    // tall enough that a screenshot shows the whole test notebook
+    const ctx = await this.browser!.newContext({ viewport: { width: 1280, height: 2800 } });
     await ctx.route(/^https?:\/\//, (route) =>
       route.request().url().startsWith(this.base) ? route.continue() : route.abort(),
     );

@@ -266,6 +266,25 @@ describe("figures in JupyterLab 4 (headless chromium)", () => {
   );
 
   it(
+    "delete the loader's cell, run another, save, reload: plotly.js moved with the next cell",
+    { timeout: CASE_MS },
+    async (t) => {
+      if (skip) return t.skip(skip);
+      await page.bringToFront();
+      await lab.command(page, "notebook:delete-cell", 2); // the fit cell, which holds the loader
+      await lab.command(page, "notebook:run-cell", 2); // now `pt.display(run.plot())`
+      await until("two figures after the deletion", () => figures(page), allInteractive(2), 30_000);
+      await lab.command(page, "docmanager:save");
+      const saved = savedOutputs(join(lab.notebooks, "figures.ipynb"));
+      assert.equal(saved.loaders, 1, "the loader went into the cell that ran next");
+      await page.reload();
+      await lab.open(page, "figures.ipynb");
+      await until("figures after reload", () => figures(page), allInteractive(2), 45_000);
+      await shot(page, "lab-delete-reload");
+    },
+  );
+
+  it(
     "with jupyterlab-plotly installed the live figure updates to the end of training",
     { timeout: CASE_MS },
     async (t) => {

@@ -26,7 +26,20 @@ export interface DisplayRequest {
   update?: boolean;
 }
 
+/** The cell an execute_request runs (its front-end id when sent) and its execution count. */
+export interface ExecutingCell {
+  id?: string;
+  execution: number;
+  /** Cells deleted since the previous request (JupyterLab's `metadata.deletedCells`). */
+  deleted?: string[];
+}
+
 export interface HandlerHooks {
+  /**
+   * Called when a (non-silent) execute_request starts, after execute_input and before the
+   * code runs; outputs sent from it go to that cell.
+   */
+  cellStarted?(cell: ExecutingCell): void;
   /** Called after shutdown_reply has been sent. */
   onShutdown?(restart: boolean): void;
   /** Where the handler reports its own failures (never the notebook's stdout). */
@@ -43,6 +56,7 @@ export class KernelHandler {
   private running = false;
   private count = 0;
   private parent: Header | undefined;
+  private cell: ExecutingCell | undefined;
 
   constructor(
     private readonly exec: CodeExecutor,
@@ -50,6 +64,11 @@ export class KernelHandler {
     private readonly identity: KernelIdentity,
     private readonly hooks: HandlerHooks = {},
   ) {}
+
+  /** The cell now executing (or the last one), for the display host. */
+  currentCell(): ExecutingCell | undefined {
+    return this.cell;
+  }
 
   /** The execution count of the last stored execution. */
   get executionCount(): number {
@@ -220,10 +239,8 @@ export class KernelHandler {
     const store = !silent && c.store_history !== false;
     const started = new Date().toISOString();
     if (this.toAbort.delete(req.header.msg_id)) {
-      this.out.reply(req, "execute_reply", abortedReply(this.count), {
-        started,
-        status: "aborted",
-      });
+      // As ipykernel: no execution_count, so front ends leave the prompt empty ("[ ]").
+      this.out.reply(req, "execute_reply", { status: "aborted" }, { started, status: "aborted" });
       return;
     }
     if (store) {
@@ -233,6 +250,14 @@ export class KernelHandler {
     const n = this.count;
     if (!silent) this.out.publish("execute_input", { code, execution_count: n }, req.header);
     this.parent = req.header;
+    if (!silent) {
+      this.cell = executingCell(req, n);
+      try {
+        this.hooks.cellStarted?.(this.cell);
+      } catch (e) {
+        this.hooks.log?.(`polytask kernel: cellStarted failed: ${(e as Error)?.stack ?? e}`);
+      }
+    }
 
     const pager = PAGER.exec(code);
     const payload: Content[] = [];
@@ -326,14 +351,13 @@ function isControlOnly(msgType: string): boolean {
   );
 }
 
-function abortedReply(count: number): Content {
-  return {
-    status: "error",
-    execution_count: count,
-    ename: "ExecutionAborted",
-    evalue: "Not run: an earlier cell of this execution failed (stop_on_error).",
-    traceback: [],
-  };
+function executingCell(req: Request, execution: number): ExecutingCell {
+  const md = req.metadata ?? {};
+  const id = typeof md.cellId === "string" && md.cellId !== "" ? md.cellId : undefined;
+  const deleted = Array.isArray(md.deletedCells)
+    ? md.deletedCells.filter((d: unknown): d is string => typeof d === "string")
+    : undefined;
+  return { id, execution, ...(deleted && deleted.length > 0 ? { deleted } : {}) };
 }
 
 function errorReply(e: unknown): Content {

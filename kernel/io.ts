@@ -14,8 +14,14 @@ interface TslabDisplayContent {
 
 type Write = typeof process.stdout.write;
 
-/** Returns a writer to the kernel's real stderr (for the kernel's own log lines). */
-export function connectIo(handler: KernelHandler): (line: string) => void {
+/**
+ * Returns a writer to the kernel's real stderr (for the kernel's own log lines) and the
+ * display host it installed.
+ */
+export function connectIo(handler: KernelHandler): {
+  log: (line: string) => void;
+  host: DisplayHost;
+} {
   const realErr = process.stderr.write.bind(process.stderr) as (s: string) => boolean;
   process.stdout.write = streamWriter(handler, "stdout");
   process.stderr.write = streamWriter(handler, "stderr");
@@ -28,6 +34,7 @@ export function connectIo(handler: KernelHandler): (line: string) => void {
         update: opts.update,
       }),
     clearOutput: (wait) => handler.clearOutput(wait ?? false),
+    cell: () => handler.currentCell(),
   };
   setHost(host);
 
@@ -38,7 +45,7 @@ export function connectIo(handler: KernelHandler): (line: string) => void {
   jupyter.lastWriteDisplayData = (c, update) =>
     handler.display(c.data, { metadata: c.metadata, displayId: c.transient?.display_id, update });
 
-  return (line) => realErr(`${line}\n`);
+  return { log: (line) => realErr(`${line}\n`), host };
 }
 
 function streamWriter(handler: KernelHandler, name: "stdout" | "stderr"): Write {

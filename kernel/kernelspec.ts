@@ -1,14 +1,17 @@
 /**
  * The kernelspec: `kernel.json` for kernel name `polytask`, with absolute paths to this
- * node binary and to the built kernel entry, written where Jupyter looks for kernels.
+ * node binary and to the built kernel entry, written where Jupyter looks for kernels, and the
+ * kernel's logo (logo-32x32.png, logo-64x64.png, logo-svg.svg from kernel/logo/; the PNGs are
+ * the SVG rendered by Chromium) that launchers and notebook headers show.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../src/errors.js";
 
 export const KERNEL_NAME = "polytask";
 export const DISPLAY_NAME = "TypeScript (polytask)";
+export const LOGO_FILES = ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"] as const;
 
 export interface KernelSpec {
   argv: string[];
@@ -64,5 +67,9 @@ export function installKernelSpec(packageRoot: string, target: InstallTarget): s
   const tmp = join(dir, `.kernel.json.${process.pid}`);
   writeFileSync(tmp, `${JSON.stringify(spec, null, 2)}\n`);
   renameSync(tmp, join(dir, "kernel.json"));
+  for (const f of LOGO_FILES) {
+    const from = join(packageRoot, "kernel", "logo", f);
+    if (existsSync(from)) copyFileSync(from, join(dir, f));
+  }
   return dir;
 }

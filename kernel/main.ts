@@ -5,6 +5,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { currentHost } from "../src/notebook/host.js";
+import { cellStarted } from "../src/notebook/loader.js";
 import { KernelHandler } from "./handler.js";
 import { KernelInterrupt } from "./interrupt.js";
 import { connectIo } from "./io.js";
@@ -37,9 +39,14 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     {
       onShutdown: () => void shutdown(0),
       log: (m) => log(m),
+      // plotly.js's loader output follows its cell through re-runs and deletions (loader.ts).
+      cellStarted: (cell) => {
+        const host = currentHost();
+        if (host) cellStarted(host, cell);
+      },
     },
   );
-  log = connectIo(handler);
+  log = connectIo(handler).log;
 
   async function shutdown(code: number): Promise<void> {
     await transport.flush();

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Creates (once) the project's Python tooling for the kernel and notebook tests in .venv:
-# jupyter_client, nbclient, nbformat, nbconvert, jupyter_kernel_test (all from PyPI).
+# Creates (once) the project's Python tooling for the kernel and notebook tests in .venv, all
+# from PyPI: jupyter_client, nbclient, nbformat, nbconvert, jupyter_kernel_test, pytest; and for
+# the browser tests (test/render/jupyterlab*.test.ts) JupyterLab, Notebook 7 and the `plotly`
+# Python package, which brings the standard `jupyterlab-plotly` renderer that many users have
+# (the tests switch it off per server where they need JupyterLab without it).
 # Idempotent: when the pinned set is already installed it only checks a stamp file (fast).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +17,9 @@ REQS=(
   "jupyter_kernel_test==0.7.0"
   "jupyter_core==5.7.2"
   "pytest==8.3.5"
+  "jupyterlab==4.6.6"
+  "notebook==7.6.5"
+  "plotly==7.1.0"
 )
 STAMP="$VENV/.polytask-reqs"
 want="$(printf '%s\n' "${REQS[@]}")"

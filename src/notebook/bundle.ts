@@ -1,15 +1,20 @@
 /**
- * Values to MIME bundles: a figure gives plotly JSON + HTML + a text summary, a DataFrame an
- * HTML table + text, a bundle-shaped object passes through, anything else gets a text form
- * (and JSON for plain data). Objects can define `[DISPLAY]()` to choose their own bundle.
+ * Values to MIME bundles: a figure gives plotly JSON (the plotly renderer, VS Code), HTML that
+ * draws it with the notebook's plotly.js over a static picture (any Jupyter front end,
+ * exported HTML, untrusted notebooks), the picture as `image/svg+xml` (viewers that run no
+ * scripts, such as GitHub's) and a text summary; a DataFrame an HTML table + text; a
+ * bundle-shaped object passes through; anything else gets a text form (and JSON for plain
+ * data). Objects can define `[DISPLAY]()` to choose their own bundle.
  */
 import { inspect } from "node:util";
 import { type Figure, isFigure } from "../viz/figure.js";
+import { figureSvg } from "../viz/svg/render.js";
 import type { MimeBundle } from "./host.js";
-import { figureHtml } from "./html.js";
+import { figureHtml, newPlotId } from "./html.js";
+import { PLOTLY_MIME } from "./loader.js";
 import { frameHtml, frameText, isFrameLike } from "./table-html.js";
 
-export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+export { PLOTLY_MIME };
 
 /** Objects with a method under this symbol display as the bundle (or value) it returns. */
 export const DISPLAY = Symbol.for("polytask.display");
@@ -29,12 +34,25 @@ export function figureText(fig: Figure): string {
   return `<Figure: ${text || "untitled"}; ${fig.data.length} trace${fig.data.length === 1 ? "" : "s"}${list ? `: ${list}` : ""}>`;
 }
 
-export function figureBundle(fig: Figure): MimeBundle {
-  return {
-    [PLOTLY_MIME]: { data: fig.data, layout: fig.layout, config: fig.config ?? {} },
-    "text/html": figureHtml(fig),
-    "text/plain": figureText(fig),
-  };
+export interface FigureBundleArgs {
+  /**
+   * Include the `application/vnd.plotly.v1+json` part (default true). Live views leave it
+   * out: the `jupyterlab-plotly` renderer would take it and ignore every later
+   * update_display_data (plotly/plotly.py#3053), freezing the live figure.
+   */
+  readonly plotlyJson?: boolean;
+}
+
+export function figureBundle(fig: Figure, args: FigureBundleArgs = {}): MimeBundle {
+  const svg = figureSvg(fig);
+  const bundle: MimeBundle = {};
+  if (args.plotlyJson !== false) {
+    bundle[PLOTLY_MIME] = { data: fig.data, layout: fig.layout, config: fig.config ?? {} };
+  }
+  bundle["text/html"] = figureHtml(fig, newPlotId(), svg);
+  bundle["image/svg+xml"] = svg;
+  bundle["text/plain"] = figureText(fig);
+  return bundle;
 }
 
 /** True for objects whose keys all look like MIME types ("text/html", ...). */

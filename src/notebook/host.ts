@@ -18,8 +18,11 @@ export interface DisplayOptions {
 }
 
 export interface CellInfo {
+  /** The front end's cell id (execute_request `metadata.cellId`), when it sends one. */
   readonly id?: string;
   readonly execution: number;
+  /** Ids of cells deleted since the previous request (`metadata.deletedCells`, JupyterLab). */
+  readonly deleted?: readonly string[];
 }
 
 export interface DisplayHost {
@@ -28,9 +31,9 @@ export interface DisplayHost {
   /**
    * Optional: the cell now executing: its id (`metadata.cellId` of the execute_request, when
    * the front end sends one) and the execution count. With it, `display` knows when the output
-   * that loaded plotly.js was cleared (a `clearOutput` in that execution, or a re-execution of
-   * that cell) and sends plotly.js again; without it, every `clearOutput` makes the next
-   * figure send it again.
+   * that loaded plotly.js was cleared (a `clearOutput` in that execution) and sends plotly.js
+   * again; without it, every `clearOutput` makes the next figure send it again. Re-runs and
+   * deletions of that cell are reported by the kernel through `cellStarted` (loader.ts).
    */
   cell?(): CellInfo | undefined;
 }

@@ -7,9 +7,21 @@
  * output waits for that promise, so later outputs reuse the first load, in a live notebook and
  * in an exported HTML file alike, offline. AMD's `define` (classic notebook, nbconvert's
  * require.js) is hidden while the bundle runs so it sets `window.Plotly`.
+ *
+ * Each figure's HTML starts as a static picture (an SVG polytask draws from the figure data,
+ * as an <img>, which JupyterLab's sanitizer keeps in untrusted notebooks) with a one-line
+ * note; its script swaps in the interactive plot once plotly.js is there. So an untrusted
+ * notebook, a page without the loader or a viewer that runs no scripts shows the picture,
+ * never a blank.
  */
 import type { Figure } from "../viz/figure.js";
-import { plotlyPacked, plotlySource, plotlyVersion } from "./plotly-source.js";
+import { figureSvg } from "../viz/svg/render.js";
+import {
+  notebookPlotlyVersion,
+  plotlyPacked,
+  plotlySource,
+  plotlyVersion,
+} from "./plotly-source.js";
 
 /** Escapes text for HTML content and attributes. */
 export function escapeHtml(s: string): string {
@@ -31,9 +43,9 @@ export function scriptJson(value: unknown): string {
     .replace(/\u2029/g, "\\u2029");
 }
 
-/** The once-per-page loader carrying plotly.js (gzip + base64). */
+/** The once-per-page loader carrying plotly.js (the notebook bundle, gzip + base64). */
 export function plotlyLoaderHtml(): string {
-  const version = plotlyVersion();
+  const version = notebookPlotlyVersion();
   return `<div class="polytask-plotly-loader" data-plotly-version="${version}" style="display:none"></div>
 <script type="text/javascript">
 (function () {
@@ -73,27 +85,46 @@ export function newPlotId(): string {
   return `polytask-plot-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/** The note under a figure's static picture, before any script has run. */
+export const STATIC_NOTE =
+  "Static picture of the figure: it turns interactive where the notebook is trusted and plotly.js is loaded.";
+
 /**
- * A div and the script that draws `figure` into it once Plotly is available (immediately,
- * from the page's loader, or after polling up to 20 s; then a visible message instead).
+ * A figure as HTML: its static SVG picture and note, and a script that draws the interactive
+ * plot in their place once Plotly is available (at once, from the page's loader, or after
+ * polling up to 20 s; then the note says why the picture stays).
  */
-export function figureHtml(figure: Figure, id = newPlotId()): string {
+export function figureHtml(figure: Figure, id = newPlotId(), svg = figureSvg(figure)): string {
   const h = typeof figure.layout.height === "number" ? figure.layout.height : 450;
-  return `<div id="${id}" class="polytask-plot" style="width:100%;min-height:${h}px"></div>
+  const w = typeof figure.layout.width === "number" ? figure.layout.width : 900;
+  const src = `data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")}`;
+  const alt = escapeHtml(svg.match(/<title>([^<]*)<\/title>/)?.[1] ?? "figure");
+  return `<div class="polytask-figure" style="width:100%">
+<div id="${id}-static" class="polytask-static"><img src="${src}" alt="${alt}" style="display:block;width:100%;max-width:${w}px;height:auto"/>
+<div id="${id}-note" class="polytask-note" style="color:#777;font-size:11px;margin:2px 0 4px">${escapeHtml(STATIC_NOTE)}</div></div>
+<div id="${id}" class="polytask-plot" style="width:100%"></div>
+</div>
 <script type="text/javascript">
 (function () {
   var fig = ${scriptJson(figure)};
-  var id = ${JSON.stringify(id)};
+  var id = ${JSON.stringify(id)}, h = ${h};
   var w = window, t0 = Date.now();
-  function el() { return document.getElementById(id); }
-  function draw(P) { var d = el(); if (d && P) P.newPlot(d, fig.data, fig.layout, fig.config || {}); }
+  function el(s) { return document.getElementById(id + s); }
+  function note(text) { var n = el("-note"); if (n) { n.textContent = text; n.className = "polytask-note polytask-error"; } }
+  function draw(P) {
+    var d = el(""), pic = el("-static");
+    if (!d || !P) return;
+    if (pic) pic.style.display = "none";
+    d.style.minHeight = h + "px";
+    Promise.resolve(P.newPlot(d, fig.data, fig.layout, fig.config || {})).catch(function (e) {
+      if (pic) pic.style.display = "";
+      d.style.minHeight = "";
+      note("Static picture: plotly.js could not draw this figure (" + String(e && e.message || e) + ").");
+    });
+  }
   function fail(e) {
-    var d = el(), pre = document.createElement("pre");
-    pre.className = "polytask-error";
-    pre.style.color = "#a00";
-    pre.textContent = "polytask: plotly.js is not loaded in this page (" + String(e && e.message || e) +
-      "). Re-run the cell that displays the first figure, or open the notebook where it ran.";
-    if (d) d.appendChild(pre);
+    note("Static picture: plotly.js is not loaded in this page (" + String(e && e.message || e) +
+      "). Run the notebook in a live polytask kernel to get the interactive figure.");
   }
   (function wait() {
     if (w.Plotly && w.Plotly.newPlot) return draw(w.Plotly);

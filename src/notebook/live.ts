@@ -170,7 +170,8 @@ export class LiveView implements TrainingListener {
   }
 
   private show(status: string): void {
-    const bundle = figureBundle(this.figure(status));
+    // No plotly JSON part: jupyterlab-plotly would take it and ignore the updates.
+    const bundle = figureBundle(this.figure(status), { plotlyJson: false });
     const update = this.displays > 0;
     displayBundle(bundle, { displayId: this.displayId, update });
     if (update) this.updates += 1;

@@ -12,7 +12,7 @@ import { Comparison } from "../viz/compare.js";
 import type { Figure } from "../viz/figure.js";
 import { hasKey, lastValue, metricsOf, tasksOf } from "../viz/logs.js";
 import { type RunFigureMeta, runFigure } from "../viz/run-figure.js";
-import { historyColumns } from "../viz/table.js";
+import { displayRows, historyColumns } from "../viz/table.js";
 import { escapeHtml, figureHtml, plotlyInlineHtml } from "./html.js";
 import { plotlyVersion } from "./plotly-source.js";
 import { type FrameLike, frameHtml, isFrameLike } from "./table-html.js";
@@ -67,14 +67,18 @@ export function summaryFrame(history: readonly EpochLog[]): FrameLike {
   };
 }
 
-/** The whole history as a table (same columns as `historyTable`, without loading danfojs). */
+/**
+ * The whole history as a table (same columns as `historyTable`, without loading danfojs):
+ * rows and the epoch column numbered from 1, like the charts.
+ */
 export function historyFrame(history: readonly EpochLog[]): FrameLike {
   const columns = historyColumns(history);
+  const rows = displayRows(history);
   return {
     columns,
-    index: history.map((_, i) => i),
-    shape: [history.length, columns.length],
-    values: history.map((log) => columns.map((c) => log[c] ?? Number.NaN)),
+    index: rows.map((log) => log.epoch),
+    shape: [rows.length, columns.length],
+    values: rows.map((log) => columns.map((c) => log[c] ?? Number.NaN)),
   };
 }
 

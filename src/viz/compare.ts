@@ -6,7 +6,16 @@
 import type { DataFrame } from "danfojs-node";
 import { ConfigError, UnknownNameError } from "../errors.js";
 import type { EpochLog } from "../train/events.js";
-import { type Figure, type Trace, color, emptyFigure, makeFigure, makeRich } from "./figure.js";
+import { integerAxis } from "./epoch-axis.js";
+import {
+  type Figure,
+  type Trace,
+  color,
+  emptyFigure,
+  makeFigure,
+  makeRich,
+  seriesStyle,
+} from "./figure.js";
 import { columnsFor, grid } from "./grid.js";
 import { allMetrics, hasKey, keysOf, lastValue, metricsOf, series, tasksOf } from "./logs.js";
 import { paretoFigure } from "./pareto.js";
@@ -105,11 +114,12 @@ export class Comparison {
     const cols = columnsFor(tasks.length);
     const rows = Math.ceil(tasks.length / cols);
     const keys = tasks.map(keyOf);
+    const epochs = this.runs.flatMap((r) => r.history.map((l) => l.epoch + 1));
     const { panels, layout } = grid({
       rows,
       cols,
       titles: keys.map((k, i) => `${tasks[i]} · ${k}`),
-      xaxis: { gridcolor: "#eee", title: { text: "epoch" } },
+      xaxis: { gridcolor: "#eee", title: { text: "epoch" }, ...integerAxis(epochs) },
       yaxis: { gridcolor: "#eee" },
     });
     const data: Trace[] = [];
@@ -127,7 +137,9 @@ export class Comparison {
           y: s.y,
           xaxis: panels[i]!.xref,
           yaxis: panels[i]!.yref,
-          line: { color: color(r), width: 1.8 },
+          // runs can coincide (same seed, same data): dash and marker tell them apart
+          line: { color: color(r), width: 1.8, dash: seriesStyle(r).dash },
+          marker: { color: color(r), symbol: seriesStyle(r).symbol, size: 7 },
           hovertemplate: `${run.name}: %{y:.4g}<br>epoch %{x}<extra>${key}</extra>`,
         });
       });

@@ -4,6 +4,7 @@
  * stepping through the samples; `conflictEvolutionFigure` shows each pair over steps.
  */
 import type { EpochLog } from "../train/events.js";
+import { integerAxis } from "./epoch-axis.js";
 import { type Figure, type Trace, color, emptyFigure, makeFigure } from "./figure.js";
 import {
   cleanMatrix,
@@ -89,7 +90,7 @@ export function conflictEvolutionFigure(
     }));
     return makeFigure(data, {
       ...base,
-      xaxis: { title: { text: "step" }, gridcolor: "#eee" },
+      xaxis: { title: { text: "step" }, gridcolor: "#eee", ...integerAxis(x) },
       yaxis: {
         title: { text: "cosine" },
         range: [-1.05, 1.05],

@@ -1,10 +1,13 @@
 /**
- * Per-task loss and metric curves, train (solid) and validation (dashed), over epochs.
+ * Per-task loss and metric curves, train (solid, filled circles) and validation (dashed, open
+ * diamonds, so a validation curve lying on its training curve still shows), over epochs with
+ * integer ticks; a one-epoch history shows labelled points on an axis around epoch 1.
  * Up to 8 tasks: a block per task, loss above its metrics, so each task's over-fitting shows.
  * More tasks: two shared panels (loss, primary metric), one colour per task, so a lagging
  * task stands out among up to 20 without a wall of tiny charts.
  */
 import type { EpochLog } from "../train/events.js";
+import { epochNumbers, integerAxis } from "./epoch-axis.js";
 import { type Figure, type Trace, color, emptyFigure, makeFigure } from "./figure.js";
 import { columnsFor, grid } from "./grid.js";
 import { allMetrics, hasKey, metricsOf, series, tasksOf } from "./logs.js";
@@ -40,7 +43,35 @@ export function curvesFigure(history: readonly EpochLog[], args: CurvesArgs = {}
 }
 
 function lineMode(history: readonly EpochLog[]): string {
+  if (history.length === 1) return "markers+text";
   return history.length <= 30 ? "lines+markers" : "lines";
+}
+
+const SYMBOLS = ["circle", "square", "triangle-up", "diamond", "x"];
+
+/**
+ * Styles that keep coinciding curves visible: validation dashed with open markers around the
+ * training ones; the k-th series of a panel (loss, then each metric) drawn thinner, with
+ * smaller markers of another shape, so it never hides the one it lies on.
+ */
+function look(val: boolean, single: boolean, colour: string, k: number): Record<string, unknown> {
+  const symbol = SYMBOLS[k % SYMBOLS.length]!;
+  const size = Math.max(5, 9 - 2 * k) + (single ? 3 : 0);
+  return {
+    line: { color: colour, dash: val ? "dash" : "solid", width: Math.max(1.2, 2.6 - 0.7 * k) },
+    marker: val
+      ? { symbol: `${symbol}-open`, size: size + 2, color: colour }
+      : { symbol, size, color: colour },
+  };
+}
+
+/** Value labels for a one-epoch history (a lone point says little without its number). */
+function labels(y: readonly (number | null)[], val: boolean): Record<string, unknown> {
+  return {
+    text: y.map((v) => (v === null ? "" : String(Number(v.toPrecision(3))))),
+    textposition: val ? "middle left" : "middle right",
+    textfont: { size: 11 },
+  };
 }
 
 function perTask(history: readonly EpochLog[], tasks: string[], title: string): Figure {
@@ -63,13 +94,19 @@ function perTask(history: readonly EpochLog[], tasks: string[], title: string): 
     cols,
     titles,
     vgap: blocks > 1 ? 0.06 : 0.12,
-    xaxis: { showgrid: true, gridcolor: "#eee", zeroline: false },
+    xaxis: {
+      showgrid: true,
+      gridcolor: "#eee",
+      zeroline: false,
+      ...integerAxis(epochNumbers(history)),
+    },
     yaxis: { showgrid: true, gridcolor: "#eee", zeroline: false },
   });
   const data: Trace[] = [];
   const shown = new Set<string>();
   const mode = lineMode(history);
-  const add = (key: string, name: string, colour: string, val: boolean, p: number) => {
+  const single = history.length === 1;
+  const add = (key: string, name: string, colour: string, val: boolean, p: number, k = 0) => {
     if (!hasKey(history, key)) return;
     const s = series(history, key);
     const panel = panels[p]!;
@@ -83,7 +120,8 @@ function perTask(history: readonly EpochLog[], tasks: string[], title: string): 
       y: s.y,
       xaxis: panel.xref,
       yaxis: panel.yref,
-      line: { color: colour, dash: val ? "dash" : "solid", width: 2 },
+      ...look(val, single, colour, k),
+      ...(single ? labels(s.y, val) : {}),
       hovertemplate: `${key}: %{y:.4g}<br>epoch %{x}<extra></extra>`,
     });
     shown.add(name);
@@ -96,11 +134,16 @@ function perTask(history: readonly EpochLog[], tasks: string[], title: string): 
     add(`loss/${task}`, "loss (train)", color(0), false, lossPanel);
     add(`val/${task}/loss`, "loss (val)", color(0), true, lossPanel);
     allMetrics(metricsByTask[i]!).forEach((m, k) => {
-      add(`${m}/${task}`, `${m} (train)`, color(k + 1), false, metricPanel);
-      add(`val/${task}/${m}`, `${m} (val)`, color(k + 1), true, metricPanel);
+      add(`${m}/${task}`, `${m} (train)`, color(k + 1), false, metricPanel, k);
+      add(`val/${task}/${m}`, `${m} (val)`, color(k + 1), true, metricPanel, k);
     });
     const lossY = layout[panels[lossPanel]!.ykey] as Record<string, unknown>;
     lossY.title = { text: "loss" };
+    const names = allMetrics(metricsByTask[i]!);
+    if (names.length > 0) {
+      const metricY = layout[panels[metricPanel]!.ykey] as Record<string, unknown>;
+      metricY.title = { text: names.join(", ") };
+    }
     const metricX = layout[panels[metricPanel]!.xkey] as Record<string, unknown>;
     metricX.title = { text: "epoch" };
   });
@@ -137,11 +180,16 @@ function shared(
     rows: 1,
     cols,
     titles: ["loss per task", metric === undefined ? undefined : `${metric} per task`],
-    xaxis: { title: { text: "epoch" }, showgrid: true, gridcolor: "#eee" },
+    xaxis: {
+      title: { text: "epoch" },
+      showgrid: true,
+      gridcolor: "#eee",
+      ...integerAxis(epochNumbers(history)),
+    },
     yaxis: { showgrid: true, gridcolor: "#eee" },
   });
   const data: Trace[] = [];
-  const mode = "lines";
+  const mode = history.length === 1 ? "markers" : "lines";
   const hasVal = tasks.some((t) => hasKey(history, `val/${t}/loss`));
   tasks.forEach((task, i) => {
     const pairs: [string, number, boolean][] = [
@@ -166,6 +214,7 @@ function shared(
         xaxis: panels[p]!.xref,
         yaxis: panels[p]!.yref,
         line: { color: color(i), dash: val ? "dash" : "solid", width: 1.8 },
+        marker: { color: color(i), symbol: val ? "diamond-open" : "circle", size: 8 },
         hovertemplate: `${task} ${val ? "val" : "train"}: %{y:.4g}<br>epoch %{x}<extra></extra>`,
       });
       legend = true;

@@ -52,6 +52,19 @@ export function color(i: number): string {
   return PALETTE[((i % PALETTE.length) + PALETTE.length) % PALETTE.length]!;
 }
 
+const DASHES = ["solid", "dash", "dot", "dashdot", "longdash"] as const;
+const SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x"] as const;
+
+/**
+ * A line style for the i-th of several series that may coincide (runs, tasks with equal
+ * weights): dash pattern and marker symbol both change, so lines lying on top of each other
+ * stay distinguishable.
+ */
+export function seriesStyle(i: number): { dash: string; symbol: string } {
+  const k = ((i % DASHES.length) + DASHES.length) % DASHES.length;
+  return { dash: DASHES[k]!, symbol: SYMBOLS[k]! };
+}
+
 /** Config shared by all figures: responsive, no plotly logo, PNG export at 2x. */
 export const DEFAULT_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({
   responsive: true,

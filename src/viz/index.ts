@@ -24,3 +24,5 @@ export type {
 } from "./run-figure.js";
 export { historyTable, historyColumns } from "./table.js";
 export { tasksOf, metricsOf } from "./logs.js";
+export { figureSvg } from "./svg/render.js";
+export type { SvgArgs } from "./svg/render.js";

@@ -49,10 +49,19 @@ export function columnsOf(
   return out;
 }
 
-/** One row per epoch, one column per logged key (`epoch`, `loss/<task>`, `val/<task>/...`). */
+/** Rows for people: `epoch` 1-based, as on the charts' epoch axes (logs keep it 0-based). */
+export function displayRows(history: readonly EpochLog[]): EpochLog[] {
+  return history.map((log) => ({ ...log, epoch: log.epoch + 1 }));
+}
+
+/**
+ * One row per epoch, one column per logged key (`epoch`, `loss/<task>`, `val/<task>/...`);
+ * the epoch column counts from 1 like the charts.
+ */
 export function historyTable(history: readonly EpochLog[]): DataFrame {
   const { DataFrame } = danfojs();
   const columns = historyColumns(history);
   if (columns.length === 0) return new DataFrame([], { columns: [] });
-  return new DataFrame(columnsOf(history, columns), { columns });
+  const rows = displayRows(history);
+  return new DataFrame(columnsOf(rows, columns), { columns, index: rows.map((r) => r.epoch) });
 }

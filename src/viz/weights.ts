@@ -4,7 +4,8 @@
  * zero) or domination shows at a glance; a dotted line marks equal weighting (1).
  */
 import type { EpochLog } from "../train/events.js";
-import { type Figure, type Trace, color, emptyFigure, makeFigure } from "./figure.js";
+import { integerAxis } from "./epoch-axis.js";
+import { type Figure, type Trace, color, emptyFigure, makeFigure, seriesStyle } from "./figure.js";
 import { hasKey, series, tasksOf } from "./logs.js";
 
 /** The part of a step event the weights view needs. */
@@ -38,22 +39,26 @@ export function weightsFigure(history: readonly EpochLog[], args: WeightsArgs = 
       if (!hasKey(history, `weight/${task}`)) return;
       ({ x, y } = series(history, `weight/${task}`));
     }
+    // Equal weights (EW) put every line on one another: dash and marker differ per task.
+    const { dash, symbol } = seriesStyle(i);
     data.push({
       type: "scatter",
       mode: x.length <= 30 ? "lines+markers" : "lines",
       name: task,
       x,
       y,
-      line: { color: color(i), width: 1.8 },
+      line: { color: color(i), width: 1.8, dash },
+      marker: { color: color(i), symbol, size: 7 },
       hovertemplate: `${task}: %{y:.4g}<br>${perStep ? "step" : "epoch"} %{x}<extra></extra>`,
     });
   });
   if (data.length === 0) {
     return emptyFigure(title, "No task weights logged (keys weight/<task>).");
   }
+  const xs = data.flatMap((t) => t.x as number[]);
   return makeFigure(data, {
     title: { text: `${title}<br><sup>${perStep ? "per step" : "mean per epoch"}</sup>` },
-    xaxis: { title: { text: perStep ? "step" : "epoch" }, gridcolor: "#eee" },
+    xaxis: { title: { text: perStep ? "step" : "epoch" }, gridcolor: "#eee", ...integerAxis(xs) },
     yaxis: { title: { text: "weight" }, gridcolor: "#eee", rangemode: "tozero" },
     shapes: [
       {

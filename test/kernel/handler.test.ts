@@ -1,22 +1,45 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { KernelHandler } from "../../kernel/handler.js";
+import { type ExecutingCell, KernelHandler } from "../../kernel/handler.js";
 import { RecordingOutbound, StubExecutor, request, tick } from "./stub.js";
 
 function setup() {
   const exec = new StubExecutor();
   const out = new RecordingOutbound();
   const shutdowns: boolean[] = [];
+  const cells: ExecutingCell[] = [];
   const handler = new KernelHandler(
     exec,
     out,
     { implementationVersion: "0.1.0", banner: "polytask" },
-    { onShutdown: (r) => shutdowns.push(r) },
+    { onShutdown: (r) => shutdowns.push(r), cellStarted: (c) => cells.push(c) },
   );
-  return { exec, out, handler, shutdowns };
+  return { exec, out, handler, shutdowns, cells };
 }
 
 describe("KernelHandler", () => {
+  it("reports each cell's id, execution count and deleted cells from the request metadata", async () => {
+    const { out, handler, cells } = setup();
+    const a = request("execute_request", { code: "value 1" }, { metadata: { cellId: "c-a" } });
+    const b = request(
+      "execute_request",
+      { code: "value 2" },
+      { metadata: { cellId: "c-b", deletedCells: ["c-old", 3] } },
+    );
+    const silent = request("execute_request", { code: "value 3", silent: true });
+    const plain = request("execute_request", { code: "value 4" });
+    for (const r of [a, b, silent, plain]) handler.receive(r);
+    await handler.whenIdle();
+    assert.deepEqual(cells, [
+      { id: "c-a", execution: 1 },
+      { id: "c-b", execution: 2, deleted: ["c-old"] },
+      { id: undefined, execution: 3 },
+    ]);
+    assert.deepEqual(handler.currentCell(), { id: undefined, execution: 3 });
+    // the hook runs after execute_input, so what it displays belongs to the cell
+    assert.equal(out.types(a.header.msg_id)[1], "execute_input");
+  });
+
   it("answers kernel_info with status, protocol 5.3 and the language version, between busy and idle", async () => {
     const { out, handler } = setup();
     const req = request("kernel_info_request");
@@ -97,9 +120,11 @@ describe("KernelHandler", () => {
     exec.release("slow", { status: "error", ename: "Error", evalue: "failed", traceback: [] });
     await handler.whenIdle();
     const aborted = out.replyTo(queued.header.msg_id);
-    assert.equal(aborted.content.status, "error");
-    assert.equal(aborted.content.ename, "ExecutionAborted");
+    // As ipykernel: status "aborted" and no execution_count, so the prompt stays "[ ]"
+    // instead of showing the failed cell's count.
+    assert.deepEqual(aborted.content, { status: "aborted" });
     assert.equal(aborted.metadata?.status, "aborted");
+    assert.ok(!out.types(queued.header.msg_id).includes("execute_input"));
     assert.equal(out.replyTo(complete.header.msg_id).content.status, "complete");
     assert.equal(out.replyTo(other.header.msg_id).content.status, "ok");
     assert.deepEqual(exec.executed, ["slow", "other session"]);

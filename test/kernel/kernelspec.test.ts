@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import {
   KERNEL_NAME,
+  LOGO_FILES,
   installKernelSpec,
   kernelSpec,
   kernelsDir,
@@ -42,9 +43,20 @@ describe("kernelspec", () => {
       assert.equal(where, join(dir, "share", "jupyter", "kernels", "polytask"));
       const json = JSON.parse(readFileSync(join(where, "kernel.json"), "utf8"));
       assert.equal(json.argv[1], built);
+      for (const f of LOGO_FILES) assert.ok(existsSync(join(where, f)), `${f} installed`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("ships a kernel logo: 32x32 and 64x64 PNGs and an SVG", () => {
+    const dir = join(import.meta.dirname, "..", "..", "kernel", "logo");
+    for (const n of [32, 64]) {
+      const png = readFileSync(join(dir, `logo-${n}x${n}.png`));
+      assert.equal(png.subarray(1, 4).toString("latin1"), "PNG");
+      assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [n, n], "IHDR size");
+    }
+    assert.match(readFileSync(join(dir, "logo-svg.svg"), "utf8"), /^<svg [^>]*viewBox="0 0 64 64"/);
   });
 
   it("finds the user data dir like jupyter_core", () => {

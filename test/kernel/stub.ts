@@ -105,7 +105,7 @@ let seq = 0;
 export function request(
   msgType: string,
   content: Content = {},
-  opts: { channel?: "shell" | "control"; session?: string } = {},
+  opts: { channel?: "shell" | "control"; session?: string; metadata?: Content } = {},
 ): Request {
   seq += 1;
   return {
@@ -119,7 +119,7 @@ export function request(
       version: "5.3",
     },
     parent_header: {},
-    metadata: {},
+    metadata: opts.metadata ?? {},
     content,
   };
 }

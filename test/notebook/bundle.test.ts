@@ -1,15 +1,30 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DISPLAY, PLOTLY_MIME, figureText, toBundle } from "../../src/notebook/index.js";
+import {
+  DISPLAY,
+  PLOTLY_MIME,
+  figureBundle,
+  figureText,
+  needsPlotly,
+  toBundle,
+} from "../../src/notebook/index.js";
 import { compare, curvesFigure, historyTable } from "../../src/viz/index.js";
 import { fakeHistory } from "../viz/fixtures.js";
 
 describe("toBundle", () => {
   const fig = curvesFigure(fakeHistory(["digits", "fashion"], 3));
 
-  it("a figure: plotly JSON, HTML that draws it, and a text summary", () => {
+  it("a figure: plotly JSON, HTML that draws it over a static picture, the SVG, and a text summary", () => {
     const b = toBundle(fig);
-    assert.deepEqual(Object.keys(b).sort(), [PLOTLY_MIME, "text/html", "text/plain"].sort());
+    assert.deepEqual(
+      Object.keys(b).sort(),
+      [PLOTLY_MIME, "image/svg+xml", "text/html", "text/plain"].sort(),
+    );
+    // the picture for viewers without scripts (GitHub, VS Code untrusted): an SVG with the curves
+    const svg = String(b["image/svg+xml"]);
+    assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.match(svg, /<title>Per-task loss and metrics<\/title>/);
+    assert.ok((svg.match(/<path d="M/g) ?? []).length >= 8, "one path per curve");
     const json = b[PLOTLY_MIME] as { data: unknown[]; layout: unknown; config: unknown };
     assert.equal(json.data, fig.data);
     assert.equal(json.layout, fig.layout);
@@ -17,11 +32,23 @@ describe("toBundle", () => {
     assert.match(html, /<div id="polytask-plot-[^"]+" class="polytask-plot"/);
     assert.match(html, /P\.newPlot\(/);
     assert.ok(!html.includes("plotly.js v2"), "the figure output does not carry plotly.js itself");
-    assert.ok(html.length < 50_000);
+    // the same picture inside the HTML as an <img> (JupyterLab's sanitizer keeps it when the
+    // notebook is untrusted), with a one-line note the script replaces
+    const img = /<img src="data:image\/svg\+xml;base64,([^"]+)"/.exec(html);
+    assert.ok(img, "static picture in the HTML");
+    assert.equal(Buffer.from(img[1]!, "base64").toString("utf8"), svg);
+    assert.match(html, /class="polytask-note"[^>]*>Static picture of the figure/);
+    assert.ok(html.length < 80_000);
     assert.match(
       String(b["text/plain"]),
       /^<Figure: Per-task loss and metrics; 8 traces: loss \(train\)/,
     );
+  });
+
+  it("a live figure leaves out the plotly JSON (jupyterlab-plotly ignores updates to it)", () => {
+    const b = figureBundle(fig, { plotlyJson: false });
+    assert.deepEqual(Object.keys(b).sort(), ["image/svg+xml", "text/html", "text/plain"]);
+    assert.ok(needsPlotly(b), "still makes the notebook carry plotly.js");
   });
 
   it("escapes figure text that could close the script element", () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import {
   PLOTLY_MIME,
+  cellStarted,
   clearOutput,
   display,
   resetPlotlyLoader,
@@ -29,7 +30,8 @@ describe("display", () => {
     assert.equal(host.figures().length, 2);
     assert.equal(host.sent.length, 4);
     const loader = String(host.loaders()[0]!.bundle["text/html"]);
-    assert.ok(loader.length > 2_000_000 && loader.length < 4_500_000, `${loader.length} chars`);
+    // the minified cartesian bundle: ~0.6 MB (the unminified full bundle was 3.2 MB)
+    assert.ok(loader.length > 400_000 && loader.length < 700_000, `${loader.length} chars`);
     assert.match(loader, /DecompressionStream\("gzip"\)/);
   });
 
@@ -67,17 +69,54 @@ describe("display", () => {
     setHost(host);
     display(fig); // loader in cell c1, execution 1
     host.current = { id: "c2", execution: 2 };
+    cellStarted(host, host.current);
     clearOutput(); // clears c2: the loader in c1 stays
     display(fig);
     assert.equal(host.loaders().length, 1);
     host.current = { id: "c1", execution: 3 }; // c1 re-run: its old outputs are gone
-    display(fig);
-    assert.equal(host.loaders().length, 2);
+    cellStarted(host, host.current);
+    assert.equal(host.loaders().length, 2, "sent again as the re-run cell starts");
+    assert.equal(host.sent.at(-1), host.loaders()[1], "before anything the cell shows");
     display(fig);
     assert.equal(host.loaders().length, 2);
     clearOutput({ wait: true }); // same execution that holds the loader
     display(fig);
     assert.equal(host.loaders().length, 3);
+  });
+
+  it("a re-run of the loader's cell gets it back even if that cell shows no figure now", () => {
+    const host = new StubHost(true);
+    setHost(host);
+    display(fig);
+    host.current = { id: "c1", execution: 2 };
+    cellStarted(host, host.current);
+    assert.equal(host.loaders().length, 2);
+    host.current = { id: "c3", execution: 3 };
+    cellStarted(host, host.current);
+    assert.equal(host.loaders().length, 2, "other cells leave it alone");
+  });
+
+  it("a deleted loader cell (JupyterLab's deletedCells) puts the loader in the cell now running", () => {
+    const host = new StubHost(true);
+    setHost(host);
+    display(fig); // loader in c1
+    host.current = { id: "c5", execution: 2, deleted: ["c1"] };
+    cellStarted(host, host.current);
+    assert.equal(host.loaders().length, 2);
+    host.current = { id: "c6", execution: 3, deleted: ["c4"] };
+    cellStarted(host, host.current);
+    assert.equal(host.loaders().length, 2, "deleting another cell changes nothing");
+    host.current = { id: "c5", execution: 4 };
+    cellStarted(host, host.current);
+    assert.equal(host.loaders().length, 3, "the loader moved to c5 and follows it");
+  });
+
+  it("no figure yet: cells start without any loader", () => {
+    const host = new StubHost(true);
+    setHost(host);
+    cellStarted(host, { id: "c1", execution: 1 });
+    display({ x: 1 });
+    assert.equal(host.loaders().length, 0);
   });
 
   it("prints the text form in a terminal", () => {

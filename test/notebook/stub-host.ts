@@ -24,13 +24,27 @@ export class StubHost implements DisplayHost {
   cell(): CellInfo | undefined {
     return this.current;
   }
-  /** Sent bundles that carry a plotly figure. */
+  /** Sent bundles that carry a figure (plotly JSON, or a live view's figure HTML). */
   figures(): Sent[] {
-    return this.sent.filter((s) => "application/vnd.plotly.v1+json" in s.bundle);
+    return this.sent.filter(
+      (s) =>
+        "application/vnd.plotly.v1+json" in s.bundle ||
+        String(s.bundle["text/html"] ?? "").includes('class="polytask-figure"'),
+    );
   }
   loaders(): Sent[] {
     return this.sent.filter((s) =>
       String(s.bundle["text/html"] ?? "").includes("polytask-plotly-loader"),
     );
   }
+}
+
+/** The figure JSON a bundle's HTML draws (what live views send, they carry no plotly JSON). */
+export function figureOf(bundle: MimeBundle): {
+  data: Record<string, unknown>[];
+  layout: Record<string, unknown>;
+} {
+  const m = /var fig = (.*);\n {2}var id = /.exec(String(bundle["text/html"] ?? ""));
+  if (!m) throw new Error("no figure in this bundle's HTML");
+  return JSON.parse(m[1]!);
 }

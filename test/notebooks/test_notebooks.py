@@ -40,6 +40,15 @@ def test_notebook_executes(path):
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert not [o for o in cell.outputs if o.output_type == "error"]
+    # figures stay light: plotly.js (the minified partial bundle) rides once, and the whole
+    # notebook after a quick run stays within 2 MB
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    loaders = [o for o in outputs if "polytask-plotly-loader" in str(o.get("data", {}).get("text/html", ""))]
+    figures = [o for o in outputs if 'class="polytask-figure"' in str(o.get("data", {}).get("text/html", ""))]
+    assert len(loaders) == (1 if figures else 0), (len(loaders), len(figures))
+    size = len(nbformat.writes(nb).encode("utf-8"))
+    print(f"{os.path.basename(path)}: {size} bytes after a quick run, {len(figures)} figures")
+    assert size <= 2_000_000, size
 
 
 def test_smoke_notebook_outputs():

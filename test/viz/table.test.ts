@@ -11,7 +11,8 @@ describe("historyTable", () => {
     assert.deepEqual(df.columns.slice(0, 5), ["epoch", "step", "time", "lr", "loss"]);
     assert.ok(df.columns.includes("val/a/accuracy"));
     assert.equal(df.columns.at(-1), "val/mean/accuracy");
-    assert.deepEqual(df.column("epoch").values, [0, 1, 2, 3]);
+    // 1-based like the charts' epoch axes (the logs themselves keep 0-based epochs)
+    assert.deepEqual(df.column("epoch").values, [1, 2, 3, 4]);
   });
 
   it("fills keys missing in some epochs with NaN", () => {

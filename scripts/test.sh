@@ -10,6 +10,9 @@ npx tsc -p tsconfig.json
 echo "== lint (biome)"
 npx biome check src test bench scripts kernel
 
+echo "== chromium (the render test's browser; its SwiftShader runs the webgpu tests)"
+scripts/setup-chromium.sh >/dev/null || echo "no chromium: the render and webgpu tests will skip, saying why"
+
 echo "== unit tests (node --test)"
 mapfile -t files < <(find test -name '*.test.ts' -not -path 'test/notebooks/*' | sort)
 node --import tsx --test --test-reporter=spec "${files[@]}"

@@ -24,7 +24,7 @@ const MIN_CHUNK = 64;
 /** Chunks of `positions` for `weights` filter values: [count, size]. */
 export function planChunks(positions: number, weights: number): [number, number] {
   const wanted = Math.max(1, Math.ceil(TARGET_THREADS / weights));
-  const most = Math.max(1, Math.ceil(positions / MIN_CHUNK));
+  const most = Math.max(1, Math.floor(positions / MIN_CHUNK));
   const size = Math.ceil(positions / Math.min(wanted, most));
   return [Math.ceil(positions / size), size];
 }

@@ -71,7 +71,7 @@ function preload(path: string): "loaded" | string {
   }
 }
 
-let vulkanChecked: string | undefined;
+let vulkanLoaded = false;
 
 /**
  * On Linux Dawn reaches the GPU through the Vulkan loader `libvulkan.so.1`. Finds it before Dawn
@@ -80,8 +80,7 @@ let vulkanChecked: string | undefined;
  * first, else the system's. Returns undefined when one is loaded, else why not.
  */
 export function vulkanLoaderProblem(): string | undefined {
-  if (process.platform !== "linux") return undefined;
-  if (vulkanChecked !== undefined) return vulkanChecked || undefined;
+  if (process.platform !== "linux" || vulkanLoaded) return undefined;
   const explicit = process.env.POLYTASK_VULKAN_LOADER?.trim();
   let problem = "";
   if (explicit) {
@@ -93,7 +92,8 @@ export function vulkanLoaderProblem(): string | undefined {
       "`apt-get install libvulkan1`) with your GPU's Vulkan driver, or point " +
       "POLYTASK_VULKAN_LOADER at one";
   }
-  vulkanChecked = problem;
+  // Only success is remembered: after a fix (installing one, setting the variable) a retry works.
+  vulkanLoaded = problem === "";
   return problem || undefined;
 }
 

@@ -97,7 +97,16 @@ export async function startWebGPU(opts: { allowSoftware: boolean }): Promise<Web
     const adapter = await requestAdapter();
     const description = describeAdapter(adapter);
     if (description.software && !opts.allowSoftware) throw softwareOnly(description);
-    const device = await adapter.requestDevice(deviceDescriptor(adapter));
+    let device: GpuDevice;
+    try {
+      device = await adapter.requestDevice(deviceDescriptor(adapter));
+    } catch (e) {
+      throw new BackendError(
+        `The webgpu backend could not open a device on ${adapterLine(description)}: ` +
+          `${(e as Error).message}`,
+        { field: "backend", value: "webgpu", cause: e },
+      );
+    }
     setDispatchHelper(pkg.webgpu_util.computeDispatch);
     guardSyncReads(pkg.WebGPUBackend.prototype);
     const patchedKernels = registerWebGPUTrainingKernels();

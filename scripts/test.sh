@@ -13,6 +13,9 @@ npx biome check src test bench scripts kernel
 echo "== layers (dependency-cruiser: each folder imports only from the layers below it)"
 npx depcruise src kernel --config .dependency-cruiser.cjs --output-type err
 
+echo "== chromium (the render test's browser; its SwiftShader runs the webgpu tests)"
+scripts/setup-chromium.sh >/dev/null || echo "no chromium: the render and webgpu tests will skip, saying why"
+
 echo "== unit tests (node --test)"
 mapfile -t files < <(find test -name '*.test.ts' -not -path 'test/notebooks/*' | sort)
 node --import tsx --test --test-reporter=spec "${files[@]}"

@@ -18,7 +18,12 @@ export { Random } from "./util/random.js";
 
 // backend
 export { useBackend, backendInfo, BACKEND_NAMES } from "./backend/select.js";
-export type { BackendName, BackendInfo, UseBackendOptions } from "./backend/select.js";
+export type {
+  AdapterDescription,
+  BackendName,
+  BackendInfo,
+  UseBackendOptions,
+} from "./backend/select.js";
 
 // data
 export {

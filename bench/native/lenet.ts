@@ -10,6 +10,8 @@ export interface LeNet2 {
   vars: tf.Variable[];
   /** One SGD step on a batch; returns the summed loss of both heads. */
   step(x: Float32Array, left: Int32Array, right: Int32Array, batch: number): number;
+  /** The same step reading the loss asynchronously (webgpu cannot read synchronously in Node). */
+  stepAsync(x: Float32Array, left: Int32Array, right: Int32Array, batch: number): Promise<number>;
   dispose(): void;
 }
 
@@ -29,16 +31,24 @@ export function lenet2(init: Float32Array[], lr: number): LeNet2 {
       tf.losses.softmaxCrossEntropy(tf.oneHot(y, 10), logits);
     return ce(l, yl).add(ce(r, yr));
   };
+  const run = (x: Float32Array, left: Int32Array, right: Int32Array, batch: number) =>
+    tf.tidy(() => {
+      const xs = tf.tensor4d(x, [batch, 28, 28, 1]);
+      const yl = tf.tensor1d(left, "int32");
+      const yr = tf.tensor1d(right, "int32");
+      return opt.minimize(() => loss(xs, yl, yr), true)!;
+    });
   return {
     vars,
     step(x, left, right, batch) {
-      const cost = tf.tidy(() => {
-        const xs = tf.tensor4d(x, [batch, 28, 28, 1]);
-        const yl = tf.tensor1d(left, "int32");
-        const yr = tf.tensor1d(right, "int32");
-        return opt.minimize(() => loss(xs, yl, yr), true)!;
-      });
+      const cost = run(x, left, right, batch);
       const v = cost.dataSync()[0];
+      cost.dispose();
+      return v;
+    },
+    async stepAsync(x, left, right, batch) {
+      const cost = run(x, left, right, batch);
+      const v = (await cost.data())[0] as number;
       cost.dispose();
       return v;
     },

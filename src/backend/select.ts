@@ -1,14 +1,17 @@
 /**
- * Backend selection: `useBackend(name?)` picks and initialises a TensorFlow.js backend, best
- * first (`tensorflow` > `wasm` > `cpu`), and `backendInfo()` describes the one in use.
- * `POLYTASK_BACKEND` overrides the automatic choice.
+ * Backend selection: `useBackend(name?)` picks and initialises a TensorFlow.js backend, GPUs
+ * first (`tensorflow` on a GPU > `webgpu` on a hardware adapter > `tensorflow` on the CPU >
+ * `wasm` > `cpu`), and `backendInfo()` describes the one in use. `POLYTASK_BACKEND` overrides
+ * the automatic choice.
  */
 import { availableParallelism } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { BackendError, UnknownNameError } from "../errors.js";
+import { type AdapterDescription, adapterLine } from "./webgpu/adapter.js";
 
-export type BackendName = "tensorflow" | "wasm" | "cpu";
-export const BACKEND_NAMES: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
+export const BACKEND_NAMES: readonly BackendName[] = ["tensorflow", "webgpu", "wasm", "cpu"];
+export type { AdapterDescription } from "./webgpu/adapter.js";
 
 export interface UseBackendOptions {
   /** wasm: number of threads (only where the wasm package runs threaded). Defaults to all cores. */
@@ -29,6 +32,10 @@ export interface BackendInfo {
   readonly version: string;
   /** Devices reported by the backend (tensorflow), else `["cpu"]`. */
   readonly devices: readonly string[];
+  /** True on a software GPU adapter (webgpu on SwiftShader, llvmpipe...); false otherwise. */
+  readonly software: boolean;
+  /** webgpu: the adapter (vendor, architecture, device, description). */
+  readonly adapter?: AdapterDescription;
   /** Why better backends were passed over by the automatic choice. */
   readonly skipped: Readonly<Record<string, string>>;
   /** One line for people, e.g. "wasm 4.22.0 on cpu, 1 thread, 8 patched kernels". */
@@ -38,12 +45,14 @@ export interface BackendInfo {
 let current: BackendInfo | undefined;
 
 function summarise(info: Omit<BackendInfo, "summary">): string {
-  const threads = `${info.threads} thread${info.threads === 1 ? "" : "s"}`;
+  const threads =
+    info.name === "webgpu" ? "" : `, ${info.threads} thread${info.threads === 1 ? "" : "s"}`;
   const patched = info.patchedKernels.length
     ? `, ${info.patchedKernels.length} patched kernels`
     : "";
-  const devices = info.name === "tensorflow" ? ` [${info.devices.join(", ")}]` : "";
-  return `${info.name} ${info.version} on ${info.device}${devices}, ${threads}${patched}`;
+  const devices =
+    info.name === "tensorflow" || info.name === "webgpu" ? ` [${info.devices.join(", ")}]` : "";
+  return `${info.name} ${info.version} on ${info.device}${devices}${threads}${patched}`;
 }
 
 function make(info: Omit<BackendInfo, "summary">): BackendInfo {
@@ -60,6 +69,26 @@ async function initCpu(skipped: Record<string, string>): Promise<BackendInfo> {
     patchedKernels: [],
     version: tf.version.tfjs,
     devices: ["cpu"],
+    software: false,
+    skipped,
+  });
+}
+
+async function initWebgpu(
+  skipped: Record<string, string>,
+  allowSoftware: boolean,
+): Promise<BackendInfo> {
+  const { startWebGPU } = await import("./webgpu/init.js");
+  const started = await startWebGPU({ allowSoftware });
+  return make({
+    name: "webgpu",
+    device: "gpu",
+    threads: 1,
+    patchedKernels: started.patchedKernels,
+    version: started.version,
+    devices: [adapterLine(started.adapter)],
+    software: started.adapter.software,
+    adapter: started.adapter,
     skipped,
   });
 }
@@ -109,6 +138,7 @@ async function initWasm(
     patchedKernels,
     version: wasm.version_wasm,
     devices: ["cpu"],
+    software: false,
     skipped,
   });
 }
@@ -134,6 +164,7 @@ async function initTensorflow(
     patchedKernels: native.patchedKernels,
     version: native.tfVersion,
     devices: native.devices,
+    software: false,
     skipped,
   });
 }
@@ -153,8 +184,9 @@ function parseName(name: string, field: string): BackendName {
 
 /**
  * Selects and initialises a backend. With no name: `POLYTASK_BACKEND` if set, else the best
- * available of `tensorflow`, `wasm`, `cpu`. Asking for one that cannot be used throws a
- * `BackendError` saying why and how to get it.
+ * available: `tensorflow` on a GPU, `webgpu` on a hardware adapter, `tensorflow` on the CPU,
+ * `wasm`, `cpu`. Named, `webgpu` takes any adapter, a software one included. Asking for one
+ * that cannot be used throws a `BackendError` saying why and how to get it.
  */
 export async function useBackend(
   name?: BackendName,
@@ -169,9 +201,11 @@ export async function useBackend(
     info =
       chosen === "tensorflow"
         ? await initTensorflow(opts, skipped)
-        : chosen === "wasm"
-          ? await initWasm(opts, skipped)
-          : await initCpu(skipped);
+        : chosen === "webgpu"
+          ? await initWebgpu(skipped, true)
+          : chosen === "wasm"
+            ? await initWasm(opts, skipped)
+            : await initCpu(skipped);
   } else {
     info = await autoSelect(opts, skipped);
   }
@@ -187,10 +221,22 @@ async function autoSelect(
   opts: UseBackendOptions,
   skipped: Record<string, string>,
 ): Promise<BackendInfo> {
+  let tensorflowOnCpu: BackendInfo | undefined;
   try {
-    return await initTensorflow(opts, skipped);
+    const info = await initTensorflow(opts, skipped);
+    if (info.device === "gpu") return info;
+    tensorflowOnCpu = info;
   } catch (e) {
     skipped.tensorflow = (e as Error).message;
+  }
+  try {
+    return await initWebgpu(skipped, false);
+  } catch (e) {
+    skipped.webgpu = (e as Error).message;
+  }
+  if (tensorflowOnCpu !== undefined) {
+    await tf.setBackend("tensorflow");
+    return tensorflowOnCpu;
   }
   try {
     return await initWasm(opts, skipped);
@@ -209,11 +255,12 @@ export function backendInfo(): BackendInfo {
     : "cpu";
   return make({
     name,
-    device: "cpu",
+    device: name === "webgpu" ? "gpu" : "cpu",
     threads: 1,
     patchedKernels: [],
     version: tf.version.tfjs,
-    devices: ["cpu"],
+    devices: [name === "webgpu" ? "gpu" : "cpu"],
+    software: false,
     skipped: {},
   });
 }

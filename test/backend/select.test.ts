@@ -3,6 +3,11 @@ import { after, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { backendInfo, useBackend } from "../../src/backend/select.js";
 import { BackendError, UnknownNameError } from "../../src/errors.js";
+import { useSwiftShaderUnlessSet } from "./webgpu-harness.js";
+
+// Where the test setup installed chromium, Dawn finds its software adapter (SwiftShader): the
+// automatic choice must still pass it over.
+useSwiftShaderUnlessSet();
 
 describe("useBackend", () => {
   const saved = process.env.POLYTASK_BACKEND;
@@ -39,12 +44,38 @@ describe("useBackend", () => {
   it("picks the best available backend and says why better ones were skipped", async () => {
     delete process.env.POLYTASK_BACKEND;
     const info = await useBackend(undefined, { quiet: true });
-    if (info.name === "tensorflow") {
-      assert.deepEqual(info.skipped, {});
+    assert.notEqual(info.software, true, "never a software adapter");
+    if (info.device === "gpu") {
+      assert.ok(["tensorflow", "webgpu"].includes(info.name));
     } else {
-      assert.equal(info.name, "wasm");
-      assert.ok(info.skipped.tensorflow.length > 0, "the reason tensorflow was skipped");
+      // No GPU: webgpu was passed over with a reason (no adapter, or only a software one).
+      assert.ok(["tensorflow", "wasm"].includes(info.name), info.name);
+      assert.ok((info.skipped.webgpu ?? "").length > 0, "the reason webgpu was skipped");
+      if (info.name === "wasm") {
+        assert.ok(info.skipped.tensorflow.length > 0, "the reason tensorflow was skipped");
+      }
     }
+  });
+
+  it("passes over a software adapter automatically but takes it when named", async (t) => {
+    delete process.env.POLYTASK_BACKEND;
+    let named: Awaited<ReturnType<typeof useBackend>>;
+    try {
+      named = await useBackend("webgpu", { quiet: true });
+    } catch (e) {
+      assert.ok(e instanceof BackendError, `expected BackendError, got ${e}`);
+      t.skip(`no WebGPU adapter here: ${(e as Error).message}`);
+      return;
+    }
+    assert.equal(named.device, "gpu");
+    assert.ok(named.adapter);
+    const auto = await useBackend(undefined, { quiet: true });
+    if (named.software) {
+      assert.notEqual(auto.name, "webgpu");
+      assert.match(auto.skipped.webgpu ?? "", /software/);
+      assert.match(auto.skipped.webgpu ?? "", /useBackend\("webgpu"\)/);
+    }
+    await useBackend("cpu", { quiet: true });
   });
 
   it("honours POLYTASK_BACKEND", async () => {
@@ -55,7 +86,7 @@ describe("useBackend", () => {
     await assert.rejects(useBackend(undefined, { quiet: true }), (e: unknown) => {
       assert.ok(e instanceof BackendError);
       assert.match(e.message, /POLYTASK_BACKEND="tpu"/);
-      assert.match(e.message, /tensorflow, wasm, cpu/);
+      assert.match(e.message, /tensorflow, webgpu, wasm, cpu/);
       return true;
     });
     delete process.env.POLYTASK_BACKEND;
@@ -64,8 +95,9 @@ describe("useBackend", () => {
   it("rejects an unknown name with the list of valid ones", async () => {
     await assert.rejects(
       // @ts-expect-error: not a backend name
-      useBackend("webgpu", { quiet: true }),
-      (e: unknown) => e instanceof UnknownNameError && /tensorflow, wasm, cpu/.test(e.message),
+      useBackend("webgl", { quiet: true }),
+      (e: unknown) =>
+        e instanceof UnknownNameError && /tensorflow, webgpu, wasm, cpu/.test(e.message),
     );
   });
 

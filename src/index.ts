@@ -35,6 +35,11 @@ export {
   checkLabelsFit,
   Vocabulary,
   tokenize,
+  isStreamed,
+  openSource,
+  MemorySource,
+  ParquetSource,
+  writeParquetShards,
 } from "./data/index.js";
 export type {
   Batch,
@@ -43,6 +48,7 @@ export type {
   FashionArgs,
   FromArraysArgs,
   FromIdxArgs,
+  FromParquetArgs,
   FromTensorsArgs,
   FromTextsArgs,
   ImageSetArgs,
@@ -52,7 +58,16 @@ export type {
   MultiTaskLoaderArgs,
   MultiTaskPair,
   QuickDrawArgs,
+  SampleChunk,
+  SampleSource,
   SamplerOptions,
+  SourceOptions,
+  SourceState,
+  SourceStats,
+  StreamTable,
+  StreamedDataset,
+  WriteShardsArgs,
+  WrittenShards,
   SpamArgs,
   Step,
   TabularArgs,
@@ -153,6 +168,7 @@ export type {
   RunFigureMeta,
   StepRecord,
   RunLike,
+  RunCollection,
   CompareArgs,
   CurvesArgs,
   ConflictSample,
@@ -180,6 +196,10 @@ export type {
   DisplayHost,
   MimeBundle,
 } from "./notebook/index.js";
+
+// sweeps (src/sweep): read a finished sweep directory; `pt.compare(sweep)` plots it
+export { loadSweep } from "./sweep/results.js";
+export type { Sweep, SweepTrial } from "./sweep/results.js";
 
 // fit shows a live view by default in a notebook or an interactive terminal
 import { installDefaultListeners } from "./notebook/defaults.js";

@@ -1,7 +1,7 @@
 /**
  * The `polytask` command line: `demo`, `train <config.json>`, `sweep`, `data convert`, `info`,
- * `kernel install`,
- * `native setup`. Each subcommand lives in its own module; this file only dispatches.
+ * `kernel install`, `native setup`. Each subcommand lives in its own module; this file only
+ * dispatches.
  */
 const USAGE = `polytask <command>
 

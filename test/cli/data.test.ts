@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -110,6 +110,34 @@ describe("polytask data convert", () => {
     );
     assert.equal(c.y.island[0], 2);
     await assert.rejects(dataCommand([...args, "--label", "species", "--out", tmp()]), /missing/);
+  });
+
+  it("writes a JSON file of records", async () => {
+    const dir = tmp();
+    const file = join(dir, "records.json");
+    const records = Array.from({ length: 30 }, (_, i) => ({ a: i, b: -i, y: i % 3 }));
+    writeFileSync(file, JSON.stringify(records));
+    const out = join(dir, "shards");
+    await quietly(() =>
+      dataCommand([
+        "convert",
+        file,
+        "--features",
+        "a,b",
+        "--label",
+        "y",
+        "--out",
+        out,
+        "--row-group",
+        "7",
+      ]),
+    );
+    const d = await fromParquet(out, { features: "x", label: "label" });
+    assert.equal(d.size, 30);
+    assert.equal(d.numClasses, 3);
+    const c = await openSource({ label: d }, { shuffle: false }).next(30);
+    assert.deepEqual(Array.from(c.x.slice(0, 6)), [0, 0, 1, -1, 2, -2]);
+    assert.deepEqual(Array.from(c.y.label.slice(0, 4)), [0, 1, 2, 0]);
   });
 
   it("names bad arguments", async () => {

@@ -25,6 +25,8 @@ Options:
   --rows-per-shard N       rows per shard file (default 10000)
   --row-group N            rows per row group, what a streamed source reads at a time (default 1000)
   --layout tensor|list     sample column: raw float32 bytes (default, fastest) or a Parquet LIST
+  --codec snappy|none      sample column compression (default snappy; none reads a little
+                           faster from files several times larger)
   --name NAME              dataset name stored in the shards
   -h, --help               this help
 `;
@@ -41,6 +43,7 @@ const OPTIONS = {
   "rows-per-shard": { type: "string" },
   "row-group": { type: "string" },
   layout: { type: "string" },
+  codec: { type: "string" },
   name: { type: "string" },
 } as const;
 
@@ -114,12 +117,21 @@ export async function dataCommand(args: string[]): Promise<number> {
   const layout = f.layout ?? "tensor";
   if (layout !== "tensor" && layout !== "list")
     fail(`--layout "${layout}" is not tensor or list.`, "--layout", layout);
+  const codec =
+    f.codec === undefined
+      ? undefined
+      : f.codec === "none"
+        ? "UNCOMPRESSED"
+        : f.codec === "snappy"
+          ? "SNAPPY"
+          : fail(`--codec "${f.codec}" is not none or snappy.`, "--codec", f.codec);
   const tasks = await load(positionals[0], f);
   const w = await pt.writeParquetShards(tasks, {
     dir: resolve(f.out),
     rowsPerShard: intFlag(f["rows-per-shard"], "--rows-per-shard", 10000),
     rowGroupSize: intFlag(f["row-group"], "--row-group", 1000),
     layout,
+    ...(codec ? { codec } : {}),
     name: f.name ?? Object.values(tasks)[0].name,
   });
   const keys = Object.keys(tasks);

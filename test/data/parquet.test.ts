@@ -194,12 +194,23 @@ describe("writeParquetShards -> fromParquet", () => {
     name: "b",
   });
 
-  for (const layout of ["tensor", "list"] as const)
-    it(`round-trips a group with masks (${layout} layout), shards and row groups as asked`, async () => {
+  for (const [layout, codec] of [
+    ["tensor", undefined],
+    ["tensor", "UNCOMPRESSED"],
+    ["list", undefined],
+  ] as const)
+    it(`round-trips a group with masks (${layout} layout, ${codec ?? "default codec"}), shards and row groups as asked`, async () => {
       const dir = tempDir();
       const w = await writeParquetShards(
         { a, b },
-        { dir, rowsPerShard: 10, rowGroupSize: 4, layout, name: "toy" },
+        {
+          dir,
+          rowsPerShard: 10,
+          rowGroupSize: 4,
+          layout,
+          name: "toy",
+          ...(codec ? { codec } : {}),
+        },
       );
       assert.equal(w.files.length, 3);
       assert.equal(w.rowGroups, 3 + 3 + 1);

@@ -70,6 +70,7 @@ export class ParquetSource implements SampleSource {
   private pending?: Pending;
   private restoring?: ParquetSourceState;
   private closed = false;
+  private queue: Promise<unknown> = Promise.resolve();
   private maxHeld = 0;
   private rowGroupsRead = 0;
 
@@ -179,7 +180,17 @@ export class ParquetSource implements SampleSource {
     }
   }
 
-  async next(n: number): Promise<SampleChunk> {
+  /** Calls run one after another: a call made while another is pending waits for it. */
+  next(n: number): Promise<SampleChunk> {
+    const run = this.queue.then(() => this.serve(n));
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async serve(n: number): Promise<SampleChunk> {
     if (this.closed) throw new ConfigError(`Dataset "${this.table.name}": the source is closed.`);
     if (!Number.isInteger(n) || n < 1)
       throw new ConfigError(`ParquetSource.next: n ${show(n)} must be an integer >= 1.`, {

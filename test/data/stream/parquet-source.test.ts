@@ -185,6 +185,16 @@ describe("ParquetSource", () => {
     }
   });
 
+  it("serves overlapping next() calls one after another", async () => {
+    const a = await serve(open({ seed: 8, bufferSize: 20 }), 60, [20]);
+    const src = open({ seed: 8, bufferSize: 20 });
+    const chunks = await Promise.all([src.next(20), src.next(20), src.next(20)]);
+    assert.deepEqual(
+      chunks.flatMap((c) => idsOf(c.x, 2)),
+      a,
+    );
+  });
+
   it("rejects a state of other data or options", async () => {
     const a = open({ seed: 1, bufferSize: 25 });
     await a.next(5);

@@ -230,29 +230,46 @@ export async function trainCommand(args: string[]): Promise<number> {
   }
   // checkpoints every N epochs: a listener stops fit at the epoch's end (the loop then records
   // the run as interrupted there), the run is saved, and resume continues exactly
-  for (;;) {
-    if (run && finished(run)) break;
-    const ac = new AbortController();
-    const extra: Partial<FitOptions> = every
-      ? {
-          signal: ac.signal,
-          listeners: [
-            ...pt.defaultListeners(),
-            {
-              onEpochEnd: (log) => {
-                if ((log.epoch + 1) % every === 0) ac.abort();
+  let userStop = false;
+  const onSigint = () => {
+    userStop = true;
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    for (;;) {
+      if ((run && finished(run)) || (run && userStop)) break;
+      const ac = new AbortController();
+      let stoppedAt = -1;
+      const extra: Partial<FitOptions> = every
+        ? {
+            signal: ac.signal,
+            listeners: [
+              ...pt.defaultListeners(),
+              {
+                onEpochEnd: (log) => {
+                  if ((log.epoch + 1) % every === 0) {
+                    stoppedAt = log.epoch + 1;
+                    ac.abort();
+                  }
+                },
               },
-            },
-          ],
-        }
-      : {};
-    run = run
-      ? await run.resume(train, { verbose: true, ...extra })
-      : await m.fit(train, { verbose: true, ...fitOptions(cfg.fit ?? {}), ...extra });
-    const checkpointStop =
-      run.reason === "interrupted" && ac.signal.aborted && /\(aborted\)/.test(run.message ?? "");
-    if (every || !checkpointStop) await save(run);
-    if (!checkpointStop) break;
+            ],
+          }
+        : {};
+      run = run
+        ? await run.resume(train, { verbose: true, ...extra })
+        : await m.fit(train, { verbose: true, ...fitOptions(cfg.fit ?? {}), ...extra });
+      // our own stop, not a Ctrl-C or a kernel interrupt: fit ended right after the epoch we stopped at
+      const checkpointStop =
+        run.reason === "interrupted" &&
+        ac.signal.aborted &&
+        !userStop &&
+        run.history.length === stoppedAt;
+      if (every || !checkpointStop) await save(run);
+      if (!checkpointStop) break;
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
   }
   if (flags.metrics) await writeHistoryCsv(resolve(flags.metrics), run.history);
   let evaluation: unknown;

@@ -14,6 +14,8 @@ export interface PolytaskErrorDetails {
   expected?: string;
   /** Index of the offending sample or element, when there is one. */
   index?: number;
+  /** File the bad value was read from (streamed datasets), when there is one. */
+  file?: string;
   /** Underlying error. */
   cause?: unknown;
 }
@@ -25,6 +27,7 @@ export class PolytaskError extends Error {
   readonly value?: unknown;
   readonly expected?: string;
   readonly index?: number;
+  readonly file?: string;
 
   constructor(code: string, message: string, details: PolytaskErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -35,6 +38,7 @@ export class PolytaskError extends Error {
     this.value = details.value;
     this.expected = details.expected;
     this.index = details.index;
+    if (details.file !== undefined) this.file = details.file;
   }
 }
 

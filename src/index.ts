@@ -40,6 +40,11 @@ export {
   checkLabelsFit,
   Vocabulary,
   tokenize,
+  isStreamed,
+  openSource,
+  MemorySource,
+  ParquetSource,
+  writeParquetShards,
 } from "./data/index.js";
 export type {
   Batch,
@@ -48,6 +53,7 @@ export type {
   FashionArgs,
   FromArraysArgs,
   FromIdxArgs,
+  FromParquetArgs,
   FromTensorsArgs,
   FromTextsArgs,
   ImageSetArgs,
@@ -57,7 +63,16 @@ export type {
   MultiTaskLoaderArgs,
   MultiTaskPair,
   QuickDrawArgs,
+  SampleChunk,
+  SampleSource,
   SamplerOptions,
+  SourceOptions,
+  SourceState,
+  SourceStats,
+  StreamTable,
+  StreamedDataset,
+  WriteShardsArgs,
+  WrittenShards,
   SpamArgs,
   Step,
   TabularArgs,
@@ -156,6 +171,7 @@ export type {
   RunFigureMeta,
   StepRecord,
   RunLike,
+  RunCollection,
   CompareArgs,
   CurvesArgs,
   ConflictSample,
@@ -183,6 +199,10 @@ export type {
   DisplayHost,
   MimeBundle,
 } from "./notebook/index.js";
+
+// sweeps (src/sweep): read a finished sweep directory; `pt.compare(sweep)` plots it
+export { loadSweep } from "./sweep/results.js";
+export type { Sweep, SweepTrial } from "./sweep/results.js";
 
 // fit shows a live view by default in a notebook or an interactive terminal
 import { installDefaultListeners } from "./notebook/defaults.js";

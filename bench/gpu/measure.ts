@@ -4,10 +4,10 @@
  * step), or polytask's `fit` of K tasks sharing one input (EW). Prints one JSON line.
  */
 import * as tf from "@tensorflow/tfjs";
+import { model } from "../../src/api/model.js";
 import { type BackendName, useBackend } from "../../src/backend/select.js";
 import { fromArrays } from "../../src/data/from-arrays.js";
 import { convNet } from "../../src/model/backbones/convNet.js";
-import { model } from "../../src/api/model.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import { lenet2 } from "../native/lenet.js";
 import { type GpuBenchData, kscaleLabels } from "./data.js";

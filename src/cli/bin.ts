@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-/** Entry point of the `polytask` executable. */
-import { PolytaskError } from "../errors.js";
+/**
+ * Entry point of the `polytask` executable. Exit status: 0 done, 2 bad input (a config, option,
+ * name or data error: running again cannot help, so sweeps do not retry it), 1 anything else.
+ */
+import { ConfigError, DataError, PolytaskError, UnknownNameError } from "../errors.js";
 import { main } from "./main.js";
 
 main(process.argv.slice(2)).then(
@@ -11,6 +14,8 @@ main(process.argv.slice(2)).then(
     const message =
       err instanceof PolytaskError ? err.message : ((err as Error)?.stack ?? String(err));
     process.stderr.write(`polytask: ${message}\n`);
-    process.exitCode = 1;
+    const input =
+      err instanceof ConfigError || err instanceof UnknownNameError || err instanceof DataError;
+    process.exitCode = input ? 2 : 1;
   },
 );

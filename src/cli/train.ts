@@ -26,15 +26,22 @@
  * for file loaders (`fromCsv`, `fromJson`), and `"pick"` selects one task of a multi-task
  * loader (`{ "source": "multiMnist", "pick": "left" }`). The whole config is validated before
  * anything loads or trains (train-config.ts).
+ *
+ * `--resume`, `--checkpoint-every N`, `--metrics FILE.csv` and `--result FILE.json` make a run
+ * restartable: what `polytask sweep` runs for each trial (see TRAIN_USAGE).
  */
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { type BackendName, useBackend } from "../backend/select.js";
 import type { Dataset } from "../data/types.js";
 import { ConfigError, show } from "../errors.js";
 import * as pt from "../index.js";
 import { backboneRegistry } from "../model/backbones/registry.js";
 import { headRegistry } from "../model/heads/registry.js";
+import { writeHistoryCsv } from "../sweep/csv.js";
+import type { FitOptions } from "../train/options.js";
+import { intFlag, parseFlags, wantsHelp } from "./args.js";
 import { type SourceConfig, checkConfig, fitOptions } from "./train-config.js";
 
 export { checkConfig, fitOptions, type TrainConfig } from "./train-config.js";
@@ -60,9 +67,47 @@ async function loadSource(src: SourceConfig, field: string, baseDir: string): Pr
   return picked as Dataset;
 }
 
+export const TRAIN_USAGE = `usage: polytask train <config.json> [options]
+
+Trains from a JSON config (see README, "polytask train") and writes the checkpoint to its "out".
+
+Options:
+  --resume                continue from the checkpoint at "out" when there is one (exactly where
+                          it stopped); a finished one is only evaluated again
+  --checkpoint-every N    save the checkpoint every N epochs (default: once, at the end)
+  --metrics FILE.csv      write the per-epoch history as CSV with every checkpoint
+  --result FILE.json      write a summary at the end: reason, epochs, last epoch's log, test metrics
+  -h, --help              this help
+
+Exit status: 0 done, 2 bad config or data (retrying cannot help), 1 anything else.
+`;
+
+const TRAIN_FLAGS = {
+  resume: { type: "boolean" },
+  "checkpoint-every": { type: "string" },
+  metrics: { type: "string" },
+  result: { type: "string" },
+} as const;
+
+/** Whether a run has nothing left to train (a checkpoint abort is not an end). */
+const finished = (run: pt.Run<string>) => run.reason !== "interrupted";
+
 export async function trainCommand(args: string[]): Promise<number> {
-  const file = args[0];
-  if (!file) throw new ConfigError("usage: polytask train <config.json>", { field: "config" });
+  if (wantsHelp(args)) {
+    process.stdout.write(TRAIN_USAGE);
+    return 0;
+  }
+  const { values: flags, positionals } = parseFlags(args, TRAIN_FLAGS, TRAIN_USAGE);
+  const file = positionals[0];
+  if (!file || positionals.length > 1)
+    throw new ConfigError(`usage: polytask train <config.json> [options]\n\n${TRAIN_USAGE}`, {
+      field: "config",
+      value: positionals,
+    });
+  const every =
+    flags["checkpoint-every"] === undefined
+      ? undefined
+      : intFlag(flags["checkpoint-every"], "--checkpoint-every", 1);
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(file, "utf8"));
@@ -72,6 +117,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   const cfg = checkConfig(parsed);
   const baseDir = resolve(file, "..");
   await useBackend(cfg.backend as BackendName | undefined);
+  const started = performance.now();
 
   const { kind: backboneKind, ...backbone } = cfg.backbone;
   let m = pt
@@ -91,13 +137,90 @@ export async function trainCommand(args: string[]): Promise<number> {
     train[name] = await loadSource(t.train, `tasks.${name}.train`, baseDir);
     if (t.test) test[name] = await loadSource(t.test, `tasks.${name}.test`, baseDir);
   }
-  const run = await m.fit(train, { verbose: true, ...fitOptions(cfg.fit ?? {}) });
+  const out = resolve(baseDir, cfg.out ?? "runs/train");
+  const save = async (run: pt.Run<string>) => {
+    await run.save(out);
+    if (flags.metrics) await writeHistoryCsv(resolve(flags.metrics), run.history);
+  };
+
+  let run: pt.Run<string> | undefined;
+  let resumedFromEpoch: number | undefined;
+  if (flags.resume && existsSync(join(out, "state.json"))) {
+    run = await pt.load(out);
+    resumedFromEpoch = run.history.length;
+    console.log(`resuming ${out} after epoch ${resumedFromEpoch} (${run.reason})`);
+  }
+  // checkpoints every N epochs: a listener stops fit at the epoch's end (the loop then records
+  // the run as interrupted there), the run is saved, and resume continues exactly
+  let userStop = false;
+  const onSigint = () => {
+    userStop = true;
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    for (;;) {
+      if ((run && finished(run)) || (run && userStop)) break;
+      const ac = new AbortController();
+      let stoppedAt = -1;
+      const extra: Partial<FitOptions> = every
+        ? {
+            signal: ac.signal,
+            listeners: [
+              ...pt.defaultListeners(),
+              {
+                onEpochEnd: (log) => {
+                  if ((log.epoch + 1) % every === 0) {
+                    stoppedAt = log.epoch + 1;
+                    ac.abort();
+                  }
+                },
+              },
+            ],
+          }
+        : {};
+      run = run
+        ? await run.resume(train, { verbose: true, ...extra })
+        : await m.fit(train, { verbose: true, ...fitOptions(cfg.fit ?? {}), ...extra });
+      // our own stop, not a Ctrl-C or a kernel interrupt: fit ended right after the epoch we stopped at
+      const checkpointStop =
+        run.reason === "interrupted" &&
+        ac.signal.aborted &&
+        !userStop &&
+        run.history.length === stoppedAt;
+      if (every || !checkpointStop) await save(run);
+      if (!checkpointStop) break;
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+  if (flags.metrics) await writeHistoryCsv(resolve(flags.metrics), run.history);
+  let evaluation: unknown;
   if (Object.keys(test).length) {
     const result = await run.evaluate(test);
+    evaluation = result.tasks;
     console.log(JSON.stringify(result.tasks, null, 2));
   }
-  const out = resolve(baseDir, cfg.out ?? "runs/train");
-  await run.save(out);
   console.log(`checkpoint: ${out}`);
+  if (flags.result) {
+    const path = resolve(flags.result);
+    const tmp = `${path}.tmp-${process.pid}`;
+    await writeFile(
+      tmp,
+      `${JSON.stringify(
+        {
+          reason: run.reason,
+          epochs: run.history.length,
+          final: run.history[run.history.length - 1],
+          ...(evaluation !== undefined ? { test: evaluation } : {}),
+          ...(resumedFromEpoch !== undefined ? { resumedFromEpoch } : {}),
+          checkpoint: out,
+          seconds: (performance.now() - started) / 1000,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    await rename(tmp, path);
+  }
   return 0;
 }

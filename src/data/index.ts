@@ -4,6 +4,7 @@ import { fashionMnist } from "./sources/fashion.js";
 import { fromIdx } from "./sources/idx.js";
 import { mnist } from "./sources/mnist.js";
 import { multiMnist } from "./sources/multi-mnist.js";
+import { fromParquet } from "./sources/parquet.js";
 import { quickDraw, quickDrawCategories } from "./sources/quickdraw.js";
 import { spamAssassin } from "./sources/spam.js";
 import { fromCsv, fromJson, penguins } from "./sources/tabular.js";
@@ -23,6 +24,7 @@ export const datasets = {
   fromArrays,
   fromCsv,
   fromJson,
+  fromParquet,
   fromTensors,
   fromTexts,
 };
@@ -35,6 +37,22 @@ export type { MultiMnistArgs, MultiTaskPair } from "./sources/multi-mnist.js";
 export type { QuickDrawArgs } from "./sources/quickdraw.js";
 export type { SpamArgs } from "./sources/spam.js";
 export type { TabularArgs } from "./sources/tabular.js";
+export type { FromParquetArgs } from "./sources/parquet.js";
+export { MemorySource } from "./stream/memory-source.js";
+export { openSource } from "./stream/open.js";
+export { ParquetSource, DEFAULT_BUFFER_SIZE } from "./stream/parquet-source.js";
+export { writeParquetShards } from "./stream/parquet-write.js";
+export type { WriteShardsArgs, WrittenShards } from "./stream/parquet-write.js";
+export { isStreamed } from "./stream/types.js";
+export type {
+  SampleChunk,
+  SampleSource,
+  SourceOptions,
+  SourceState,
+  SourceStats,
+  StreamTable,
+  StreamedDataset,
+} from "./stream/types.js";
 export type { FromTensorsArgs } from "./sources/tensors.js";
 export type { FromTextsArgs } from "./sources/texts.js";
 export { checkLabelsFit, checkUniqueNames } from "./validate.js";

@@ -176,8 +176,25 @@ export class Comparison {
 
 makeRich(Comparison.prototype);
 
-/** Compares runs given as a list (named by `name`/`label`) or a record (named by key). */
-export function compare(runs: readonly RunLike[] | Readonly<Record<string, RunLike>>): Comparison {
+/** A collection of runs, such as a loaded sweep (`pt.loadSweep(dir)`): its `trials`. */
+export interface RunCollection {
+  readonly trials: readonly RunLike[];
+}
+
+const isCollection = (v: unknown): v is RunCollection =>
+  typeof v === "object" &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Array.isArray((v as RunCollection).trials);
+
+/**
+ * Compares runs given as a list (named by `name`/`label`), a record (named by key), or a run
+ * collection such as a loaded sweep (its trials, named by their values).
+ */
+export function compare(
+  input: readonly RunLike[] | Readonly<Record<string, RunLike>> | RunCollection,
+): Comparison {
+  const runs = isCollection(input) ? input.trials : input;
   const entries: [string | undefined, RunLike][] = Array.isArray(runs)
     ? (runs as readonly RunLike[]).map((r) => [undefined, r])
     : Object.entries(runs as Record<string, RunLike>);

@@ -13,7 +13,7 @@ export { parityFigure } from "./parity.js";
 export { paretoFigure, paretoFront } from "./pareto.js";
 export type { ParetoPoint, ParetoArgs } from "./pareto.js";
 export { compare, Comparison, COMPARE_KINDS } from "./compare.js";
-export type { RunLike, NamedRun, CompareArgs } from "./compare.js";
+export type { RunLike, NamedRun, CompareArgs, RunCollection } from "./compare.js";
 export { runFigure, registerFigureKind, figureKinds } from "./run-figure.js";
 export type {
   RunFigureMeta,

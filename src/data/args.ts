@@ -16,6 +16,8 @@ const name = z.string().min(1).optional();
 const classNames = z.array(z.string()).readonly().optional();
 /** Data: checked by the constructor, which reports a DataError. */
 const data = z.unknown().optional();
+/** An option given for all tasks (a value) or per task (a record of values). */
+const perTask = <S extends z.ZodType>(s: S) => z.union([s, z.record(z.string(), s)]);
 const testFraction = z.number().gt(0).lt(1).optional();
 const vocabularyArgs = { maxSize: num.count().optional(), minCount: num.count().optional() };
 const vocabulary = z
@@ -100,6 +102,19 @@ export const datasetArgs = {
     ...vocabularyArgs,
   }),
   penguins: z.strictObject({}),
+  /** `fromParquet(paths, args)`: a label column (one task) or labels by task (a group). */
+  fromParquet: z.strictObject({
+    features: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    label: z.string().min(1).optional(),
+    labels: z.record(z.string().min(1), z.string().min(1)).optional(),
+    inputShape: z.array(z.number().int().min(1)).min(1).optional(),
+    inputDtype: z.enum(["float32", "int32"]).optional(),
+    labelKind: perTask(z.enum(["class", "regression", "multiLabel"])).optional(),
+    numClasses: perTask(z.number().int().min(1)).optional(),
+    classes: perTask(z.array(z.string()).min(1)).optional(),
+    missingLabels: z.enum(["mask", "error"]).optional(),
+    name,
+  }),
   /** `fromCsv(path, args)` and `fromJson(source, args)`. */
   tabular: z.strictObject({
     features: z.array(z.string().min(1)).min(1).readonly(),

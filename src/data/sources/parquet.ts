@@ -17,28 +17,15 @@ import { basename } from "node:path";
 import { parquetReadObjects } from "hyparquet";
 import { glob } from "tinyglobby";
 import { ConfigError, DataError, show } from "../../errors.js";
-import { parseOptions, z } from "../../util/schema.js";
+import { parseOptions, type z } from "../../util/schema.js";
+import { datasetArgs } from "../args.js";
 import type { FeatureSpec, LabelSpec, TableSpec } from "../stream/parquet-decode.js";
 import { type ColumnKind, describeKind } from "../stream/parquet-schema.js";
 import { type ParquetFile, ParquetTable, openParquetFile } from "../stream/parquet-table.js";
 import type { StreamedDataset } from "../stream/types.js";
 import type { LabelKind } from "../types.js";
 
-const kind = z.enum(["class", "regression", "multiLabel"]);
-const perTask = <S extends z.ZodType>(s: S) => z.union([s, z.record(z.string(), s)]);
-
-const ArgsSchema = z.strictObject({
-  features: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  label: z.string().min(1).optional(),
-  labels: z.record(z.string().min(1), z.string().min(1)).optional(),
-  inputShape: z.array(z.number().int().min(1)).min(1).optional(),
-  inputDtype: z.enum(["float32", "int32"]).optional(),
-  labelKind: perTask(kind).optional(),
-  numClasses: perTask(z.number().int().min(1)).optional(),
-  classes: perTask(z.array(z.string()).min(1)).optional(),
-  missingLabels: z.enum(["mask", "error"]).optional(),
-  name: z.string().min(1).optional(),
-});
+const ArgsSchema = datasetArgs.fromParquet;
 
 export interface FromParquetArgs {
   /** One column holding a whole sample (LIST or bytes), or one numeric column per value. */

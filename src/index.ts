@@ -48,6 +48,7 @@ export {
 } from "./data/index.js";
 export type {
   Batch,
+  AnyDataset,
   Dataset,
   EpochIterator,
   FashionArgs,

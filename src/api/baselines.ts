@@ -1,4 +1,4 @@
-import type { Dataset } from "../data/types.js";
+import type { AnyDataset } from "../data/types.js";
 /**
  * `singleTaskBaselines`: trains one model per task with the same recipe (backbone,
  * architecture, head, fit options, seed) and evaluates it, so that delta-m is measured against
@@ -14,7 +14,7 @@ export interface SingleTaskBaselineOptions<T extends string> {
   onRun?: (task: T, run: Run<T>) => void | Promise<void>;
 }
 
-type TaskData<T extends string> = { readonly [K in T]?: Dataset };
+type TaskData<T extends string> = { readonly [K in T]?: AnyDataset };
 
 function only<T extends string>(
   record: { readonly [K in T]?: unknown } | undefined,
@@ -56,8 +56,8 @@ export async function singleTaskBaselines<T extends string>(
     } as FitOptions<T>;
     const run = await single.fit(only(train, task) as never, fo);
     const evalData =
-      (test as Record<string, Dataset> | undefined)?.[task] ??
-      (train as Record<string, Dataset>)[task];
+      (test as Record<string, AnyDataset> | undefined)?.[task] ??
+      (train as Record<string, AnyDataset>)[task];
     const ev = await run.evaluate({ [task]: evalData } as never);
     out[task] = { ...((ev.tasks as Record<string, Record<string, number>>)[task] ?? {}) };
     await opts.onRun?.(task, run);

@@ -1,4 +1,4 @@
-import type { Dataset } from "../data/types.js";
+import type { AnyDataset } from "../data/types.js";
 /**
  * The fluent, immutable model builder: `model({ input }).backbone(b).head(name, h).fit(data)`.
  * Every call returns a new `Model`; none mutates the receiver, so re-running a notebook cell
@@ -51,7 +51,7 @@ const headOptionsSchema = z.strictObject({
 });
 
 /** Training data: a dataset per task; keys must be task names of the model. */
-export type FitData<T extends string> = { readonly [K in T]?: Dataset };
+export type FitData<T extends string> = { readonly [K in T]?: AnyDataset };
 
 /** Rejects keys that are not tasks (the compile-time half of the misspelt-task check). */
 export type OnlyTasks<T extends string, D> = D & { readonly [K in Exclude<keyof D, T>]: never };
@@ -229,7 +229,7 @@ export class Model<T extends string = never> {
   }
 
   /** Predictions of task `task`'s head on `data` (probabilities or values, [n, units]). */
-  predict(task: T, data: Dataset, batchSize?: number): Promise<Predictions> {
+  predict(task: T, data: AnyDataset, batchSize?: number): Promise<Predictions> {
     return predictDef(this.def, task, data, batchSize);
   }
 

@@ -5,7 +5,7 @@ import { create as createSampler } from "../data/samplers/index.js";
  * `resume(data)` to continue exactly where training stopped, and `model` to keep going
  * (fine-tune further, add a head for transfer).
  */
-import type { Dataset } from "../data/types.js";
+import type { AnyDataset } from "../data/types.js";
 import type { EvaluateOptions, Evaluation } from "../eval/evaluate.js";
 import { Network } from "../model/network.js";
 import { specFromJSON, specToJSON } from "../model/spec.js";
@@ -54,7 +54,7 @@ export class Run<T extends string = string> {
   }
 
   /** Per-task metrics (and loss) on `data`, their means, and delta-m vs `opts.baselines`. */
-  evaluate<D extends { readonly [K in T]?: Dataset }>(
+  evaluate<D extends { readonly [K in T]?: AnyDataset }>(
     data: D & { readonly [K in Exclude<keyof D, T>]: never },
     opts: EvaluateOptions<T> = {},
   ): Promise<Evaluation<T>> {
@@ -108,7 +108,7 @@ export class Run<T extends string = string> {
    * not carried over (pass them again). Strategy, sampler and optimizer are rebuilt from the
    * saved config unless this Run was made in this process.
    */
-  async resume<D extends { readonly [K in T]?: Dataset }>(
+  async resume<D extends { readonly [K in T]?: AnyDataset }>(
     data: D & { readonly [K in Exclude<keyof D, T>]: never },
     opts: FitOptions<T> = {},
   ): Promise<Run<T>> {
@@ -141,7 +141,7 @@ export class Run<T extends string = string> {
     };
     const r = await fit(
       this.model.def,
-      data as Readonly<Record<string, Dataset | undefined>>,
+      data as Readonly<Record<string, AnyDataset | undefined>>,
       merged as FitOptions<string>,
       this.state,
     );

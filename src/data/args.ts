@@ -113,6 +113,7 @@ export const datasetArgs = {
     numClasses: perTask(z.number().int().min(1)).optional(),
     classes: perTask(z.array(z.string()).min(1)).optional(),
     missingLabels: z.enum(["mask", "error"]).optional(),
+    bufferSize: z.number().int().min(1).optional(),
     name,
   }),
   /** `fromCsv(path, args)` and `fromJson(source, args)`. */

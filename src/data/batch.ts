@@ -6,7 +6,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../util/random.js";
 import { sampleLength } from "./ops.js";
-import type { Batch, Dataset, Transform } from "./types.js";
+import type { AnyDataset, Batch, Dataset, Transform } from "./types.js";
+
+/** What making a batch's tensors reads of a dataset (either kind has it). */
+type BatchShape = Pick<
+  AnyDataset,
+  "inputShape" | "inputDtype" | "transforms" | "labelKind" | "labelSize"
+>;
 
 /** A batch's data before it becomes tensors. */
 export interface BatchArrays {
@@ -57,13 +63,13 @@ export function gatherLabels(
 }
 
 /** The shape of one sample after the dataset's transforms (what the model's input sees). */
-export function sampleShape(d: Dataset): number[] {
+export function sampleShape(d: Pick<AnyDataset, "inputShape" | "transforms">): number[] {
   return (d.transforms ?? []).reduce<number[]>((s, t) => t.outputShape(s), [...d.inputShape]);
 }
 
 /** The input tensor of a batch: `x` with `d.transforms` applied (`training`: augmentation). */
 export function inputTensor(
-  d: Dataset,
+  d: BatchShape,
   x: Float32Array | Int32Array,
   size: number,
   seed: number,
@@ -82,7 +88,7 @@ export function inputTensor(
 
 /** One task's Batch on an input tensor `x` (shared by the members of a group). */
 export function labelBatch(
-  d: Dataset,
+  d: BatchShape,
   x: tf.Tensor,
   labels: { y: Int32Array | Float32Array; mask?: Float32Array },
   size: number,

@@ -4,10 +4,13 @@
  * `multiMnist`) return a record of Datasets that share their `x` array and one `DatasetGroup`
  * object. `fit` trains each group as one sampling unit: one batch of samples per step carrying
  * every member's labels (and masks), one backbone pass. Heterogeneous tasks (their own input)
- * are units of one task. `fit(data, { group: false })` turns grouping off.
+ * are units of one task. `fit(data, { group: false })` turns grouping off. Streamed datasets
+ * (`datasets.fromParquet(..., { labels })`) of one table form a group the same way: their labels
+ * come from one table, read through one source.
  */
 import { ConfigError } from "../errors.js";
-import type { Dataset } from "./types.js";
+import { type StreamTable, isStreamed } from "./stream/types.js";
+import type { AnyDataset, Dataset } from "./types.js";
 
 /** What the members of one group share. Identity (this object) marks membership. */
 export interface DatasetGroup {
@@ -32,58 +35,87 @@ export interface Unit {
   readonly tasks: readonly string[];
   /** Samples per pass. */
   readonly size: number;
-  /** The group object, when the unit is a group. */
+  /** The group object, when the unit is a group of in-memory datasets. */
   readonly group?: DatasetGroup;
+  /** The table, when the unit's datasets are streamed (one source per unit). */
+  readonly table?: StreamTable;
 }
 
-function sameTransforms(a: Dataset, b: Dataset): boolean {
+function sameTransforms(a: AnyDataset, b: AnyDataset): boolean {
   const ta = a.transforms ?? [];
   const tb = b.transforms ?? [];
   return ta.length === tb.length && ta.every((t, i) => t === tb[i]);
 }
 
+/** What marks the members of one group: the DatasetGroup, or a streamed dataset's table. */
+function groupKey(
+  d: AnyDataset,
+  group: boolean | undefined,
+): DatasetGroup | StreamTable | undefined {
+  if (group === false) return undefined;
+  return isStreamed(d) ? d.table : d.group;
+}
+
+function sharesInput(a: AnyDataset, b: AnyDataset): boolean {
+  if (isStreamed(a) || isStreamed(b)) return isStreamed(a) && isStreamed(b) && a.table === b.table;
+  return a.x === b.x && a.size === b.size;
+}
+
 /**
  * The sampling units of `data` (task -> dataset, in task order): members of one group form one
- * unit (positioned at its first task); every other task is its own unit. With `group: false`
- * every task is its own unit. Members with different transforms are a ConfigError.
+ * unit (positioned at its first task); every other task is its own unit. Streamed datasets of
+ * one table are a group. With `group: false` every task is its own unit. Members with different
+ * transforms are a ConfigError.
  */
 export function unitsOf(
   tasks: readonly string[],
-  data: Readonly<Record<string, Dataset>>,
+  data: Readonly<Record<string, AnyDataset>>,
   opts: { group?: boolean } = {},
 ): Unit[] {
-  const units: Unit[] = [];
-  const byGroup = new Map<DatasetGroup, string[]>();
+  type Pending = Unit & { key?: DatasetGroup | StreamTable };
+  const units: Pending[] = [];
+  const byGroup = new Map<DatasetGroup | StreamTable, string[]>();
+  const tableOf = (d: AnyDataset) => (isStreamed(d) ? { table: d.table } : {});
   for (const t of tasks) {
-    const g = opts.group === false ? undefined : data[t].group;
-    if (!g) {
-      units.push({ name: t, tasks: [t], size: data[t].size });
+    const d = data[t];
+    const key = groupKey(d, opts.group);
+    if (!key) {
+      units.push({ name: t, tasks: [t], size: d.size, ...tableOf(d) });
       continue;
     }
-    const members = byGroup.get(g);
+    const members = byGroup.get(key);
     if (members) {
       const first = data[members[0]];
-      if (data[t].x !== first.x || data[t].size !== first.size)
+      if (!sharesInput(first, d))
         throw new ConfigError(
           `Tasks "${members[0]}" and "${t}" claim one group but do not share their input; build both from one constructor call.`,
           { task: t, field: "group", value: t, expected: `the input of "${members[0]}"` },
         );
-      if (!sameTransforms(first, data[t]))
+      if (!sameTransforms(first, d))
         throw new ConfigError(
           `Tasks "${members[0]}" and "${t}" share one input (a task group) but have different transforms; give the group's datasets the same transforms, or train them apart with fit(data, { group: false }).`,
           { task: t, field: "transforms", value: t, expected: `the transforms of "${members[0]}"` },
         );
       members.push(t);
     } else {
-      byGroup.set(g, [t]);
-      units.push({ name: "", tasks: [], size: g.size, group: g });
+      byGroup.set(key, [t]);
+      units.push({ name: "", tasks: [], size: d.size, key, ...tableOf(d) });
     }
   }
-  const named = units.map((u) => {
-    if (!u.group) return u;
-    const members = byGroup.get(u.group) as string[];
-    if (members.length === 1) return { name: members[0], tasks: members, size: u.size };
-    return { ...u, name: u.group.name ?? members.join("+"), tasks: members };
+  const named = units.map(({ key, ...u }): Unit => {
+    if (!key) return u;
+    const members = byGroup.get(key) as string[];
+    const group = isStreamed(data[members[0]]) ? undefined : (key as DatasetGroup);
+    const size = group ? group.size : u.size;
+    if (members.length === 1)
+      return { name: members[0], tasks: members, size, ...tableOf(data[members[0]]) };
+    return {
+      ...u,
+      name: group?.name ?? members.join("+"),
+      tasks: members,
+      size,
+      ...(group ? { group } : {}),
+    };
   });
   const seen = new Set<string>();
   for (const u of named) {

@@ -66,4 +66,12 @@ export { samplers } from "./samplers/index.js";
 export type { AnnealedArgs, SamplerArgs, SamplerOptions } from "./samplers/index.js";
 export { transforms, withTransforms } from "./transforms/index.js";
 export type { FlipArgs, NormalizeArgs } from "./transforms/index.js";
-export type { Batch, Dataset, LabelKind, Step, TaskSampler, Transform } from "./types.js";
+export type {
+  AnyDataset,
+  Batch,
+  Dataset,
+  LabelKind,
+  Step,
+  TaskSampler,
+  Transform,
+} from "./types.js";

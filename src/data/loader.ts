@@ -12,25 +12,36 @@
  * own labels and mask. Each unit streams passes over its samples (reshuffled every pass,
  * seeded); batches are pass-aligned, so a pass's last batch may be smaller than batchSize.
  *
+ * Where a unit's samples come from (unit-feed.ts): in-memory units gather seeded pass
+ * permutations from their arrays; streamed units (`datasets.fromParquet`) read a SampleSource
+ * (one ParquetSource per unit, its generator forked from the loader's), which only the async
+ * iterator can wait for; `close()` stops the sources (fit calls it when the run ends).
+ *
  * Tensors: a Step's tensors are created when the consumer takes the step and belong to the
  * consumer, who disposes them (or calls `disposeStep`). The loader keeps no tensor, so
  * stopping early leaks nothing. The async iterator prepares the next step's typed arrays
- * (index draws, gathering) in a macrotask while the consumer trains on the current one.
+ * (index draws, gathering, source reads) while the consumer trains on the current one.
  *
- * Checkpoints: `getState()` after a step is consumed returns a JSON-able state; `setState()`
- * on a loader built with the same datasets and options resumes with exactly the steps an
- * uninterrupted run would have produced next (call `epoch(state.epoch)` to continue).
+ * Checkpoints: `getState()` after a step is consumed returns a JSON-able state (with each
+ * source's exact position as it was right after that step was read); `setState()` on a loader
+ * built with the same datasets and options resumes with exactly the steps an uninterrupted run
+ * would have produced next (call `epoch(state.epoch)` to continue).
  */
 import type * as tf from "@tensorflow/tfjs";
 import { ConfigError, DataError, show } from "../errors.js";
 import { Random, type RandomState } from "../util/random.js";
-import { disposeBatches, gatherInputs, gatherLabels, inputTensor, labelBatch } from "./batch.js";
+import { disposeBatches, inputTensor, labelBatch } from "./batch.js";
 import { type Unit, unitsOf } from "./group.js";
+import { type LoaderState, checkLoaderState, layoutOf } from "./loader-state.js";
 import { drawTask } from "./samplers/draw.js";
 import { proportional } from "./samplers/proportional.js";
-import { TaskStream, type TaskStreamState } from "./task-stream.js";
-import type { Dataset, Step, TaskSampler } from "./types.js";
+import { type SourceState, type SourceStats, isStreamed } from "./stream/types.js";
+import type { TaskStreamState } from "./task-stream.js";
+import type { AnyDataset, Dataset, Step, TaskSampler } from "./types.js";
+import { MemoryFeed, SourceFeed, type UnitArrays, type UnitFeed } from "./unit-feed.js";
 import { checkDataset, checkUniqueNames } from "./validate.js";
+
+export type { LoaderState };
 
 export interface MultiTaskLoaderArgs {
   /** Samples per task batch. */
@@ -51,21 +62,6 @@ export interface MultiTaskLoaderArgs {
   group?: boolean;
 }
 
-export interface LoaderState {
-  version: 2;
-  tasks: string[];
-  /** The sampling units (name, tasks, samples) the state was saved with. */
-  units: { name: string; tasks: string[]; size: number }[];
-  /** Epoch of the last consumed step, and steps of it consumed. */
-  epoch: number;
-  step: number;
-  /** Steps consumed since the start of training. */
-  globalStep: number;
-  random: RandomState;
-  augment: RandomState;
-  streams: Record<string, TaskStreamState>;
-}
-
 /** What one epoch returns: iterate it with `for` or `for await` (the latter prefetches). */
 export interface EpochIterator<T extends string> extends Iterable<Step<T>>, AsyncIterable<Step<T>> {
   readonly epoch: number;
@@ -74,11 +70,8 @@ export interface EpochIterator<T extends string> extends Iterable<Step<T>>, Asyn
 }
 
 /** One unit's batch as host arrays, gathered ahead of time. */
-interface PreparedUnit {
+interface PreparedUnit extends UnitArrays {
   unit: Unit;
-  x: Float32Array | Int32Array;
-  labels: Record<string, { y: Int32Array | Float32Array; mask?: Float32Array }>;
-  size: number;
   seed: number;
 }
 
@@ -93,7 +86,7 @@ export type { tf };
 
 export class MultiTaskLoader<T extends string = string> {
   readonly tasks: readonly T[];
-  readonly datasets: Readonly<Record<T, Dataset>>;
+  readonly datasets: Readonly<Record<T, AnyDataset>>;
   /** The sampling units: task groups and single tasks, in task order. */
   readonly units: readonly Unit[];
   readonly sampler: TaskSampler;
@@ -106,18 +99,25 @@ export class MultiTaskLoader<T extends string = string> {
   private readonly augment: boolean;
   private readonly random: Random;
   private readonly augmentRandom: Random;
-  private readonly streams: Record<string, TaskStream>;
+  private readonly feeds: Record<string, UnitFeed>;
+  /** Whether some unit is streamed (its steps can only be read asynchronously). */
+  readonly streamed: boolean;
   private committed: LoaderState;
+  /** The state after the last prepared step: when it is the committed one, sources need no restore. */
+  private live?: LoaderState;
   /** Bumped by each new iteration, so that a stale prefetch never touches the live state. */
   private generation = 0;
+  /** The prepare in progress (never rejects), awaited before a new iteration or close. */
+  private inflight: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   constructor(
-    datasets: Record<T, Dataset> | readonly (readonly [T, Dataset])[],
+    datasets: Record<T, AnyDataset> | readonly (readonly [T, AnyDataset])[],
     args: MultiTaskLoaderArgs,
   ) {
-    const entries: (readonly [T, Dataset])[] = Array.isArray(datasets)
-      ? [...(datasets as readonly (readonly [T, Dataset])[])]
-      : (Object.entries(datasets) as [T, Dataset][]);
+    const entries: (readonly [T, AnyDataset])[] = Array.isArray(datasets)
+      ? [...(datasets as readonly (readonly [T, AnyDataset])[])]
+      : (Object.entries(datasets) as [T, AnyDataset][]);
     if (entries.length === 0)
       throw new DataError("MultiTaskLoader: no tasks were given.", {
         field: "datasets",
@@ -133,17 +133,18 @@ export class MultiTaskLoader<T extends string = string> {
         expected: "an integer >= 1",
       });
     for (const [t, d] of entries) {
+      if (isStreamed(d)) continue; // its values are checked as its row groups are decoded
       if (d == null || typeof d !== "object" || !("x" in d) || !("y" in d))
         throw new DataError(`Task "${t}": ${show(d)} is not a Dataset.`, {
           task: t,
           field: "dataset",
           value: d,
-          expected: "a Dataset (datasets.fromArrays, datasets.mnist, ...)",
+          expected: "a Dataset (datasets.fromArrays, datasets.mnist, datasets.fromParquet, ...)",
         });
       checkDataset(d, { finite: false });
     }
     this.tasks = entries.map((e) => e[0]);
-    this.datasets = Object.fromEntries(entries) as Record<T, Dataset>;
+    this.datasets = Object.fromEntries(entries) as Record<T, AnyDataset>;
     this.units = unitsOf(this.tasks, this.datasets, { group: args.group });
     this.sizes = Object.fromEntries(this.units.map((u) => [u.name, u.size]));
     this.sampler = args.sampler ?? proportional();
@@ -164,12 +165,18 @@ export class MultiTaskLoader<T extends string = string> {
         : Math.ceil(sizes.reduce((a, b) => a + b, 0) / bs);
     const seed = args.seed ?? 0;
     const master = new Random(seed);
-    this.streams = {};
+    const shuffle = args.shuffle ?? true;
+    this.feeds = {};
+    const all = this.datasets as unknown as Record<string, never>;
     for (const u of this.units)
-      this.streams[u.name] = new TaskStream(u.size, master.fork(), args.shuffle ?? true);
+      this.feeds[u.name] = u.table
+        ? new SourceFeed(u, all, master.fork(), shuffle)
+        : new MemoryFeed(u, all, master.fork(), shuffle);
+    this.streamed = this.units.some((u) => u.table !== undefined);
     this.augmentRandom = master.fork();
     this.random = master;
     this.committed = this.liveState(-1, 0, 0);
+    this.live = this.committed;
     this.sampler.probabilities(this.sizes); // validates the sizes once
   }
 
@@ -182,69 +189,64 @@ export class MultiTaskLoader<T extends string = string> {
     return structuredClone(this.committed);
   }
 
-  private layout(): LoaderState["units"] {
-    return this.units.map((u) => ({ name: u.name, tasks: [...u.tasks], size: u.size }));
-  }
-
   setState(state: LoaderState): void {
-    if (
-      state?.version !== 2 ||
-      !Array.isArray(state.tasks) ||
-      state.tasks.join("\0") !== this.tasks.join("\0")
-    )
-      throw new ConfigError(
-        `MultiTaskLoader.setState: the state is for tasks ${show(state?.tasks)}, this loader has ${show(this.tasks)}.`,
-        {
-          field: "state",
-          value: state?.tasks,
-          expected: `a state saved by a loader over ${this.tasks.join(", ")}`,
-        },
-      );
-    const now = this.layout();
-    const diff = now.find((u, i) => {
-      const o = state.units?.[i];
-      return (
-        !o || o.name !== u.name || o.size !== u.size || o.tasks.join("\0") !== u.tasks.join("\0")
-      );
-    });
-    if (diff || state.units.length !== now.length) {
-      const saved = state.units?.find((u) => u.name === diff?.name);
-      throw new ConfigError(
-        saved && diff && saved.size !== diff.size
-          ? `Resume: "${diff.name}" had ${saved.size} samples when the run was saved and has ${diff.size} now; resume with the same data (or start a new fit).`
-          : `Resume: the run was saved with sampling units ${show(state.units?.map((u) => u.name))} and now has ${show(now.map((u) => u.name))}; resume with the same data and grouping.`,
-        {
-          field: "data",
-          value: now,
-          expected: `the units the run was saved with: ${show(state.units)}`,
-        },
-      );
-    }
+    checkLoaderState(state, this.tasks, this.units);
     this.committed = structuredClone(state);
     this.generation++;
-    this.restore(this.committed);
+    this.restore(this.committed, true);
   }
 
   private liveState(epoch: number, step: number, globalStep: number): LoaderState {
     const streams: Record<string, TaskStreamState> = {};
-    for (const u of this.units) streams[u.name] = this.streams[u.name].getState();
+    const sources: Record<string, SourceState> = {};
+    for (const f of Object.values(this.feeds))
+      if (f.streamed) sources[f.unit.name] = f.getState();
+      else streams[f.unit.name] = f.getState();
     return {
       version: 2,
       tasks: [...this.tasks],
-      units: this.layout(),
+      units: layoutOf(this.units),
       epoch,
       step,
       globalStep,
       random: this.random.getState(),
       augment: this.augmentRandom.getState(),
       streams,
+      ...(this.streamed ? { sources } : {}),
     };
   }
 
-  private restore(s: LoaderState): void {
+  /**
+   * Puts the live state back to `s`. A source is only reset when it may have moved past `s`
+   * (`force`, or a step prepared after `s`): restoring one rereads its buffered row groups.
+   */
+  private restore(s: LoaderState, force: boolean): void {
     this.random.setState(s.random);
     this.augmentRandom.setState(s.augment);
-    for (const u of this.units) this.streams[u.name].setState(s.streams[u.name]);
+    const sources = force || this.live !== s;
+    for (const f of Object.values(this.feeds))
+      if (!f.streamed) f.setState(s.streams[f.unit.name]);
+      else if (sources) f.setState((s.sources as Record<string, SourceState>)[f.unit.name]);
+    this.live = s;
+  }
+
+  /** The sources' memory use by unit name (streamed units only). */
+  sourceStats(): Record<string, SourceStats> {
+    const out: Record<string, SourceStats> = {};
+    for (const f of Object.values(this.feeds)) if (f.streamed) out[f.unit.name] = f.stats();
+    return out;
+  }
+
+  /**
+   * Ends the loader: waits for a prefetch in progress and closes the streamed units' sources
+   * (their buffers and prefetched row groups are dropped). The loader cannot iterate afterwards.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.generation++;
+    await this.inflight;
+    await Promise.all(Object.values(this.feeds).map((f) => (f.streamed ? f.close() : undefined)));
   }
 
   private progressAt(
@@ -266,29 +268,56 @@ export class MultiTaskLoader<T extends string = string> {
     return this.units.find((u) => u.name === name) as Unit;
   }
 
-  /** Draws and gathers one step (arrays only), advancing the live state. */
-  private prepare(epoch: number, step: number, globalStep: number, progress: number): Prepared {
-    const chosen = this.mode === "all" ? this.units : [this.pickUnit(globalStep, progress)];
-    const units = chosen.map((unit): PreparedUnit => {
-      const idx = this.streams[unit.name].next(this.batchSize);
-      const first = this.datasets[unit.tasks[0] as T];
-      const labels: PreparedUnit["labels"] = {};
-      for (const t of unit.tasks) labels[t] = gatherLabels(this.datasets[t as T], idx);
-      return {
-        unit,
-        x: gatherInputs(first, idx),
-        labels,
-        size: idx.length,
-        seed: this.augmentRandom.nextUint32(),
-      };
+  private chosen(globalStep: number, progress: number): readonly Unit[] {
+    return this.mode === "all" ? this.units : [this.pickUnit(globalStep, progress)];
+  }
+
+  /**
+   * Gathers one step (arrays only) from the chosen units, advancing the live state; `read`
+   * holds the streamed units' samples, already read. Synchronous, so that nothing interleaves.
+   */
+  private assemble(
+    chosen: readonly Unit[],
+    read: readonly (UnitArrays | undefined)[],
+    at: { epoch: number; step: number; globalStep: number },
+  ): Prepared {
+    const units = chosen.map((unit, i): PreparedUnit => {
+      const f = this.feeds[unit.name];
+      const a = f.streamed ? (read[i] as UnitArrays) : f.take(this.batchSize);
+      return { unit, ...a, seed: this.augmentRandom.nextUint32() };
     });
-    return { units, after: this.liveState(epoch, step + 1, globalStep + 1) };
+    const after = this.liveState(at.epoch, at.step + 1, at.globalStep + 1);
+    this.live = after;
+    return { units, after };
+  }
+
+  /** Draws and gathers one step of in-memory units. */
+  private prepare(epoch: number, step: number, globalStep: number, progress: number): Prepared {
+    return this.assemble(this.chosen(globalStep, progress), [], { epoch, step, globalStep });
+  }
+
+  /** Draws one step, reading the streamed units' sources first. */
+  private async prepareAsync(
+    epoch: number,
+    step: number,
+    globalStep: number,
+    progress: number,
+  ): Promise<Prepared> {
+    const chosen = this.chosen(globalStep, progress);
+    const read = await Promise.all(
+      chosen.map((u) => {
+        const f = this.feeds[u.name];
+        return f.streamed ? f.read(this.batchSize) : undefined;
+      }),
+    );
+    return this.assemble(chosen, read, { epoch, step, globalStep });
   }
 
   private consume(p: Prepared): Step<T> {
     const out: Step<T> = {};
     for (const u of p.units) {
       const first = this.datasets[u.unit.tasks[0] as T];
+      // the unit's batch: one input tensor, shared by every member's Batch
       const x = inputTensor(first, u.x, u.size, u.seed, this.augment);
       const name = u.unit.tasks.length > 1 ? u.unit.name : undefined;
       for (const t of u.unit.tasks)
@@ -314,19 +343,32 @@ export class MultiTaskLoader<T extends string = string> {
           expected: "an integer >= 0",
         },
       );
+    if (this.closed)
+      throw new ConfigError("MultiTaskLoader.epoch: the loader is closed.", {
+        field: "loader",
+        value: "closed",
+        expected: "a loader that was not closed",
+      });
     const c = this.committed;
     const first = c.epoch === epochIndex ? c.step : 0;
     const total = this.stepsPerEpoch;
     const self = this;
     const begin = () => {
       self.generation++;
-      self.restore(self.committed);
+      self.restore(self.committed, false);
       return self.committed.globalStep;
     };
     return {
       epoch: epochIndex,
       steps: total - first,
       *[Symbol.iterator]() {
+        if (self.streamed) {
+          const u = self.units.find((v) => v.table) as Unit;
+          throw new ConfigError(
+            `MultiTaskLoader: "${u.name}" is streamed from disk, so its steps must be awaited; iterate with \`for await (const step of loader.epoch(${epochIndex}))\`.`,
+            { task: u.name, field: "iteration", value: "sync", expected: "for await" },
+          );
+        }
         const g0 = begin();
         const gen = self.generation;
         for (let s = first; s < total; s++) {
@@ -341,26 +383,32 @@ export class MultiTaskLoader<T extends string = string> {
         }
       },
       async *[Symbol.asyncIterator]() {
+        await self.inflight; // a superseded iteration's prefetch may still be reading
+        if (self.closed) return;
         const g0 = begin();
         const gen = self.generation;
-        const prep = (s: number) =>
-          new Promise<Prepared | undefined>((resolve, reject) =>
+        const prep = (s: number): Promise<Prepared | undefined> => {
+          const p = new Promise<Prepared | undefined>((resolve, reject) =>
             setImmediate(() => {
               if (gen !== self.generation) return resolve(undefined);
+              const at = [
+                epochIndex,
+                s,
+                g0 + s - first,
+                self.progressAt(epochIndex, s, progress),
+              ] as const;
               try {
-                resolve(
-                  self.prepare(
-                    epochIndex,
-                    s,
-                    g0 + s - first,
-                    self.progressAt(epochIndex, s, progress),
-                  ),
-                );
+                if (!self.streamed) resolve(self.prepare(...at));
+                else self.prepareAsync(...at).then(resolve, reject);
               } catch (e) {
                 reject(e);
               }
             }),
           );
+          // a prefetch that fails after the consumer stopped is nobody's error
+          self.inflight = p.catch(() => undefined);
+          return p;
+        };
         let next = first < total ? prep(first) : undefined;
         for (let s = first; s < total; s++) {
           const p = await next!;

@@ -51,6 +51,13 @@ export interface Dataset {
 }
 
 /**
+ * A dataset of either kind: in memory (`Dataset`: flat typed arrays) or read from disk as it
+ * trains (`StreamedDataset`: `datasets.fromParquet`, no `x`/`y`). `fit`, `evaluate` and
+ * `predict` take both; `isStreamed` tells them apart.
+ */
+export type AnyDataset = Dataset | import("./stream/types.js").StreamedDataset;
+
+/**
  * A batch-time transform of a task's inputs. It is a pure function of its arguments: random
  * transforms draw only from `random`, so a seed reproduces the same augmentation.
  */

@@ -3,9 +3,10 @@
  * augmentation), plus the multi-task summary delta-m against single-task baselines.
  */
 import * as tf from "@tensorflow/tfjs";
-import { disposeBatches, evalUnitBatches } from "../data/batch.js";
+import { disposeBatches } from "../data/batch.js";
+import { evalUnitBatchesAsync } from "../data/eval-batches.js";
 import { unitsOf } from "../data/group.js";
-import type { Dataset } from "../data/types.js";
+import type { AnyDataset } from "../data/types.js";
 import { DataError } from "../errors.js";
 import { checkTaskData } from "../model/checks.js";
 import { Network } from "../model/network.js";
@@ -35,20 +36,21 @@ export type Evaluation<T extends string = string> = {
 
 /**
  * Evaluates a built network (no disposal of the network): one pass per sampling unit (a task
- * group's members share one representation of each batch) and one device read per batch.
+ * group's members share one representation of each batch) and one device read per batch. A
+ * streamed unit is read once, in file order (a `shuffle: false` source).
  */
 export async function evaluateNetwork(
   net: Network,
-  data: Readonly<Record<string, Dataset | undefined>>,
+  data: Readonly<Record<string, AnyDataset | undefined>>,
   metrics: Readonly<Record<string, readonly string[] | undefined>>,
   batchSize = 256,
 ): Promise<Record<string, Record<string, number>>> {
-  const present = Object.entries(data).filter((e): e is [string, Dataset] => e[1] !== undefined);
+  const present = Object.entries(data).filter((e): e is [string, AnyDataset] => e[1] !== undefined);
   const datasets = Object.fromEntries(present);
   const acc = new Map(present.map(([t]) => [t, new TaskAccumulator(net.head(t).units)]));
   for (const unit of unitsOf(Object.keys(datasets), datasets)) {
     const members = unit.tasks.map((t) => [t, datasets[t]] as const);
-    for (const batches of evalUnitBatches(unit.name, members, batchSize)) {
+    for await (const batches of evalUnitBatchesAsync(unit.name, members, batchSize)) {
       // per task [masked loss sum, labelled count, predictions...], all in one read
       const packed = tf.tidy(() => {
         const x = batches[unit.tasks[0]].x;
@@ -111,14 +113,14 @@ const evaluateSchema = z.strictObject({
 /** Per-task metrics of a model definition's weights on `data` (see `Run.evaluate`). */
 export async function evaluateDef<T extends string>(
   def: ModelDef,
-  data: { readonly [K in T]?: Dataset },
+  data: { readonly [K in T]?: AnyDataset },
   opts: EvaluateOptions<T> = {},
 ): Promise<Evaluation<T>> {
   parseOptions(evaluateSchema, opts, { where: "evaluate" });
   for (const [task, names] of Object.entries(opts.metrics ?? {}))
     checkMetricNames((names as readonly string[] | undefined) ?? [], "evaluate", `metrics.${task}`);
-  checkTaskData(def, data as Record<string, Dataset | undefined>, "evaluate");
-  for (const [task, ds] of Object.entries(data as Record<string, Dataset | undefined>))
+  checkTaskData(def, data as Record<string, AnyDataset | undefined>, "evaluate");
+  for (const [task, ds] of Object.entries(data as Record<string, AnyDataset | undefined>))
     if (ds && ds.size === 0)
       throw new DataError(`Task "${task}": the evaluation set "${ds.name}" is empty.`, {
         task,
@@ -130,7 +132,7 @@ export async function evaluateDef<T extends string>(
   try {
     const tasks = await evaluateNetwork(
       net,
-      data as Record<string, Dataset>,
+      data as Record<string, AnyDataset>,
       (opts.metrics ?? {}) as Record<string, readonly string[]>,
       opts.batchSize,
     );

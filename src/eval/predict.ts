@@ -1,7 +1,10 @@
-/** Predictions of one task head on a dataset, as a flat array (inference mode, in order). */
+/**
+ * Predictions of one task head on a dataset, as a flat array (inference mode, in order; a
+ * streamed dataset in file order).
+ */
 import * as tf from "@tensorflow/tfjs";
-import { evalBatches } from "../data/batch.js";
-import type { Dataset } from "../data/types.js";
+import { evalBatchesAsync } from "../data/eval-batches.js";
+import type { AnyDataset } from "../data/types.js";
 import { ConfigError, show } from "../errors.js";
 import { checkTaskData } from "../model/checks.js";
 import { Network } from "../model/network.js";
@@ -18,7 +21,7 @@ export interface Predictions {
 export async function predictDef(
   def: ModelDef,
   task: string,
-  data: Dataset,
+  data: AnyDataset,
   batchSize = 256,
 ): Promise<Predictions> {
   if (!Number.isInteger(batchSize) || batchSize < 1)
@@ -28,13 +31,13 @@ export async function predictDef(
       value: batchSize,
       expected: "an integer >= 1",
     });
-  checkTaskData(def, { [task]: data } as Record<string, Dataset>, "predict");
+  checkTaskData(def, { [task]: data } as Record<string, AnyDataset>, "predict");
   const net = await Network.build(def, 0);
   try {
     const head = net.head(task);
     const values = new Float32Array(data.size * head.units);
     let off = 0;
-    for (const b of evalBatches(data, batchSize)) {
+    for await (const b of evalBatchesAsync(data, batchSize)) {
       const p = tf.tidy(() => head.predict(net.forward(task, b.x, { training: false })));
       values.set((await p.data()) as Float32Array, off);
       off += p.size;

@@ -1,13 +1,18 @@
-/** Checks that training/evaluation data fits the model: known tasks, input shapes, labels. */
+/**
+ * Checks that training/evaluation data fits the model: known tasks, input shapes, labels. A
+ * streamed dataset is checked by what it describes (size, shape, label kind, classes from the
+ * Parquet metadata); its values are checked as its row groups are decoded.
+ */
 import { sampleShape } from "../data/batch.js";
-import type { Dataset } from "../data/types.js";
+import { isStreamed } from "../data/stream/types.js";
+import type { AnyDataset } from "../data/types.js";
 import { ConfigError, DataError, UnknownNameError, show } from "../errors.js";
 import { sameShape } from "./network.js";
 import type { ModelDef } from "./spec.js";
 
 export function checkTaskData(
   def: ModelDef,
-  data: Readonly<Record<string, Dataset | undefined>>,
+  data: Readonly<Record<string, AnyDataset | undefined>>,
   where: string,
 ): string[] {
   if (data === null || typeof data !== "object")
@@ -25,12 +30,18 @@ export function checkTaskData(
     const entry = def.heads.find((h) => h.name === task);
     if (!entry) throw new UnknownNameError("task", task, known);
     if (ds === undefined) continue;
-    if (ds === null || typeof ds !== "object" || !("x" in ds) || !("inputShape" in ds))
+    if (
+      ds === null ||
+      typeof ds !== "object" ||
+      !(isStreamed(ds) || "x" in ds) ||
+      !("inputShape" in ds)
+    )
       throw new DataError(`Task "${task}": ${show(ds)} is not a Dataset.`, {
         task,
         field: "dataset",
         value: ds,
-        expected: "a Dataset (pt.datasets.fromArrays, pt.datasets.mnist, ...)",
+        expected:
+          "a Dataset (pt.datasets.fromArrays, pt.datasets.mnist, pt.datasets.fromParquet, ...)",
       });
     const want = entry.input ?? def.input;
     const got = sampleShape(ds);

@@ -3,7 +3,7 @@
  * EpochLog built from them (events.ts keys). The accumulation is part of the run's state, so a
  * run interrupted mid-epoch and resumed logs the same epoch as an uninterrupted one.
  */
-import type { Dataset } from "../data/types.js";
+import type { AnyDataset } from "../data/types.js";
 import { TaskAccumulator, type TaskAccumulatorState } from "../eval/accumulate.js";
 import { evaluateNetwork, meanOverTasks } from "../eval/evaluate.js";
 import type { Network } from "../model/network.js";
@@ -90,7 +90,7 @@ export async function epochLog(a: {
   lr: number;
   time: number;
   stats: EpochStats;
-  val?: Readonly<Record<string, Dataset | undefined>>;
+  val?: Readonly<Record<string, AnyDataset | undefined>>;
   metricsFor: (t: string) => readonly string[];
   evalBatchSize?: number;
   /** Further entries (analysis means). */

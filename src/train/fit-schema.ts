@@ -6,7 +6,7 @@
  * name, schedules and metric names are checked against their registries before anything is
  * built: `fit: option "regularize.l2sp": expected a number >= 0, received -1.`
  */
-import type { Dataset } from "../data/types.js";
+import type { AnyDataset } from "../data/types.js";
 import { ConfigError, UnknownNameError } from "../errors.js";
 import { checkMetricNames } from "../eval/metrics/registry.js";
 import type { ModelDef } from "../model/spec.js";
@@ -100,7 +100,7 @@ const fitShape = {
   validationData: z
     .record(
       z.string(),
-      custom<Dataset | undefined>("a dataset", () => true),
+      custom<AnyDataset | undefined>("a dataset", () => true),
     )
     .optional(),
   earlyStopping: z.strictObject(earlyStoppingShape).optional(),

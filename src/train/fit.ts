@@ -10,7 +10,7 @@
  */
 import { backendInfo } from "../backend/select.js";
 import { disposeStep } from "../data/loader.js";
-import type { Dataset } from "../data/types.js";
+import type { AnyDataset } from "../data/types.js";
 import type { Step } from "../data/types.js";
 import type { ModelDef, WeightMap } from "../model/spec.js";
 import { specToJSON } from "../model/spec.js";
@@ -45,7 +45,7 @@ type Stop = { reason: TrainState["reason"]; message: string };
 
 export async function fit(
   def: ModelDef,
-  data: Readonly<Record<string, Dataset | undefined>>,
+  data: Readonly<Record<string, AnyDataset | undefined>>,
   opts: FitOptions<string> = {},
   resume?: TrainState,
 ): Promise<FitResult> {
@@ -54,7 +54,7 @@ export async function fit(
   try {
     return await loop(def, s, p, opts, resume);
   } finally {
-    p.dispose();
+    await p.dispose();
   }
 }
 

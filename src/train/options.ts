@@ -1,5 +1,5 @@
 /** Options of `Model.fit`. Every field documents its default. */
-import type { Dataset, TaskSampler } from "../data/types.js";
+import type { AnyDataset, TaskSampler } from "../data/types.js";
 import type { AnalysisOptions } from "./analysis.js";
 import type { TrainingListener } from "./events.js";
 import type { CheckpointOptions } from "./listeners.js";
@@ -57,10 +57,10 @@ export interface FitOptions<T extends string = string> {
   /** Clip every gradient element to [-clipValue, clipValue]. Defaults to no clipping. */
   clipValue?: number;
   regularize?: RegularizeOptions;
-  /** Fraction of each task's data held out for validation. Defaults to none. */
+  /** Fraction of each task's data held out for validation (in-memory data only). Defaults to none. */
   validationSplit?: number;
-  /** Explicit validation data per task (instead of validationSplit). */
-  validationData?: { readonly [K in T]?: Dataset };
+  /** Explicit validation data per task (instead of validationSplit; streamed data needs it). */
+  validationData?: { readonly [K in T]?: AnyDataset };
   earlyStopping?: EarlyStoppingOptions;
   /** Metrics per task, overriding the heads' defaults. */
   metrics?: { readonly [K in T]?: readonly string[] };

@@ -97,7 +97,8 @@ export interface RunParts {
   readonly parts: readonly StatefulPart[];
   /** A rollback point for one step. */
   snapshot(): Promise<Snapshot>;
-  dispose(): void;
+  /** Frees every part: tensors, listeners, and the loader's streamed sources. */
+  dispose(): Promise<void>;
 }
 
 /** Builds every part of a run; on failure disposes what was built. */
@@ -118,10 +119,13 @@ export async function buildParts(
   // the heads of a task group that read one representation become one bank (heads/bank.ts)
   const net = await Network.build(def, s.seed, {
     groups: s.units.filter((u) => u.tasks.length > 1).map((u) => u.tasks),
+  }).catch(async (e) => {
+    await loader.close();
+    throw e;
   });
-  const disposers: (() => void)[] = [() => net.dispose()];
-  const dispose = () => {
-    for (const d of disposers.reverse()) d();
+  const disposers: (() => void | Promise<void>)[] = [() => loader.close(), () => net.dispose()];
+  const dispose = async () => {
+    for (const d of disposers.reverse()) await d();
   };
   try {
     if (s.strategy.needs === "representationGradients") checkSharedRepresentation(net, s);
@@ -250,7 +254,7 @@ export async function buildParts(
     };
     return runParts;
   } catch (e) {
-    dispose();
+    await dispose();
     throw e;
   }
 }

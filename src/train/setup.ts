@@ -6,7 +6,8 @@
 import { type Unit, unitsOf } from "../data/group.js";
 import { splitApart, splitGroup } from "../data/ops.js";
 import { isSampler, samplerRegistry } from "../data/samplers/index.js";
-import type { Dataset, TaskSampler } from "../data/types.js";
+import { isStreamed } from "../data/stream/types.js";
+import type { AnyDataset, Dataset, TaskSampler } from "../data/types.js";
 import { ConfigError } from "../errors.js";
 import { checkTaskData } from "../model/checks.js";
 import type { ModelDef } from "../model/spec.js";
@@ -23,8 +24,8 @@ export interface FitSetup {
   epochs: number;
   batchSize: number;
   seed: number;
-  train: Record<string, Dataset>;
-  val?: Record<string, Dataset | undefined>;
+  train: Record<string, AnyDataset>;
+  val?: Record<string, AnyDataset | undefined>;
   strategy: WeightingStrategy<object>;
   sampler?: TaskSampler;
   optimizer: Optimizer<object>;
@@ -35,7 +36,7 @@ export interface FitSetup {
 
 export function setupFit(
   def: ModelDef,
-  data: Readonly<Record<string, Dataset | undefined>>,
+  data: Readonly<Record<string, AnyDataset | undefined>>,
   opts: FitOptions<string>,
   resume?: TrainState,
 ): FitSetup {
@@ -44,15 +45,26 @@ export function setupFit(
   const epochs = opts.epochs ?? 1;
   const batchSize = opts.batchSize ?? 32;
   const seed = opts.seed ?? 0;
-  let train: Record<string, Dataset> = {};
-  let val = opts.validationData as Record<string, Dataset | undefined> | undefined;
-  for (const t of tasks) train[t] = data[t] as Dataset;
+  let train: Record<string, AnyDataset> = {};
+  let val = opts.validationData as Record<string, AnyDataset | undefined> | undefined;
+  for (const t of tasks) train[t] = data[t] as AnyDataset;
   const units = unitsOf(tasks, train, { group: opts.group });
   if (opts.validationSplit !== undefined) {
     if (val)
       throw new ConfigError("Give validationSplit or validationData, not both.", {
         field: "validationSplit",
       });
+    const streamed = tasks.find((t) => isStreamed(train[t]));
+    if (streamed)
+      throw new ConfigError(
+        `Task "${streamed}": validationSplit cannot hold out samples of a streamed dataset ("${train[streamed].name}" is read from disk as it trains); give held-out data as validationData: { ${streamed}: await datasets.fromParquet(...) }, e.g. shards written apart by polytask data convert.`,
+        {
+          task: streamed,
+          field: "validationSplit",
+          value: opts.validationSplit,
+          expected: "validationData for streamed datasets",
+        },
+      );
     // a group holds out the same samples for every member (and stays a group)
     const fraction = opts.validationSplit;
     const nextTrain: Record<string, Dataset> = {};
@@ -60,11 +72,15 @@ export function setupFit(
     for (const u of units) {
       const p =
         u.tasks.length > 1
-          ? splitGroup(Object.fromEntries(u.tasks.map((t) => [t, train[t]])), fraction, seed)
+          ? splitGroup(
+              Object.fromEntries(u.tasks.map((t) => [t, train[t] as Dataset])),
+              fraction,
+              seed,
+            )
           : (({ train: tr, val: va }) => ({
               train: { [u.tasks[0]]: tr },
               val: { [u.tasks[0]]: va },
-            }))(splitApart(train[u.tasks[0]], fraction, seed));
+            }))(splitApart(train[u.tasks[0]] as Dataset, fraction, seed));
       Object.assign(nextTrain, p.train);
       Object.assign(nextVal, p.val);
     }

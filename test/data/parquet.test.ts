@@ -164,9 +164,19 @@ describe("datasets.fromParquet", () => {
       (e) => e instanceof ConfigError && /give label .* or labels/.test(e.message),
     );
     await assert.rejects(
-      fromParquet(dir, { features: ["a"], label: "c", bufferSize: 3 } as never),
-      (e) => e instanceof UnknownNameError && /bufferSize/.test(e.message),
+      fromParquet(dir, { features: ["a"], label: "c", shuffleBuffer: 3 } as never),
+      (e) => e instanceof UnknownNameError && /shuffleBuffer/.test(e.message),
     );
+    await assert.rejects(
+      fromParquet(dir, { features: ["a"], label: "c", bufferSize: 0 }),
+      (e) => e instanceof ConfigError && /bufferSize/.test(e.message),
+    );
+    const ones = writeTable({ files: [5], rowGroupSize: 1 }).dir;
+    const small = await fromParquet(ones, { features: ["a"], label: "c", bufferSize: 2 });
+    const capacity = (o = {}) =>
+      (openSource({ c: small }, o).getState() as { capacity?: number }).capacity;
+    assert.equal(capacity(), 2, "the dataset's bufferSize is its sources' default");
+    assert.equal(capacity({ bufferSize: 4 }), 4, "a source's own bufferSize wins");
     await assert.rejects(
       fromParquet(join(dir, "none-*.parquet"), { features: ["a"], label: "c" }),
       (e) => e instanceof DataError && e.field === "paths",

@@ -46,6 +46,11 @@ export interface FromParquetArgs {
   classes?: readonly string[] | Readonly<Record<string, readonly string[]>>;
   /** Defaults to "mask" for a group, "error" for a single task. */
   missingLabels?: "mask" | "error";
+  /**
+   * Samples in the shuffle buffer of each training source (memory held: this many samples, or
+   * the largest row group, plus one prefetched row group). Defaults to 8192.
+   */
+  bufferSize?: number;
   /** Used in error messages. Defaults to the first file's name. */
   name?: string;
 }
@@ -381,7 +386,7 @@ export async function fromParquet(
   for (const [key, column] of labelColumns)
     labels.push(await labelSpec(name, key, column, a, files, group));
   const spec: TableSpec = { name, features, labels };
-  const table = new ParquetTable(spec, files);
+  const table = new ParquetTable(spec, files, { bufferSize: a.bufferSize });
   if (table.size === 0)
     throw new DataError(`Dataset "${name}": the Parquet files hold no rows.`, {
       task: name,

@@ -129,6 +129,8 @@ export class ParquetTable implements StreamTable {
   constructor(
     readonly spec: TableSpec,
     readonly parquetFiles: readonly ParquetFile[],
+    /** Source options that apply unless a source is given its own (`bufferSize`). */
+    private readonly defaults: Pick<SourceOptions, "bufferSize"> = {},
   ) {
     this.name = spec.name;
     this.labels = spec.labels.map((l) => l.key);
@@ -161,7 +163,10 @@ export class ParquetTable implements StreamTable {
 
   source(opts: SourceOptions & { labels?: readonly string[] } = {}): SampleSource {
     const { labels, ...rest } = opts;
-    return new ParquetSource(this, labels ?? this.labels, rest);
+    return new ParquetSource(this, labels ?? this.labels, {
+      ...rest,
+      bufferSize: rest.bufferSize ?? this.defaults.bufferSize,
+    });
   }
 
   /** Index of the unit holding global row `id`. */

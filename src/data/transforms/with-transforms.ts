@@ -1,12 +1,12 @@
 /**
- * `withTransforms(dataset, ...transforms)`: a new Dataset that carries the transforms (after
+ * `withTransforms(dataset, ...transforms)`: a new Dataset (in memory or streamed) that carries the transforms (after
  * any it already had). The loader applies them to each batch: random augmentations only on
  * training batches, deterministic ones (normalize, resize, channels, crop) always.
  */
 import { ConfigError, show } from "../../errors.js";
-import type { Dataset, Transform } from "../types.js";
+import type { AnyDataset, Transform } from "../types.js";
 
-export function withTransforms(dataset: Dataset, ...transforms: Transform[]): Dataset {
+export function withTransforms<D extends AnyDataset>(dataset: D, ...transforms: Transform[]): D {
   let shape = [...dataset.inputShape];
   const all = [...(dataset.transforms ?? []), ...transforms];
   all.forEach((t, i) => {

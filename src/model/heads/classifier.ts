@@ -1,5 +1,6 @@
 /** Single-label classification: softmax over `n` classes, cross-entropy loss. */
 import * as tf from "@tensorflow/tfjs";
+import { isStreamed } from "../../data/stream/types.js";
 import { DataError } from "../../errors.js";
 import { checkHead, headModule } from "./base.js";
 import type { Head, HeadArgs } from "./types.js";
@@ -36,6 +37,15 @@ export function classifier(n: number, args: HeadArgs = {}): Head {
           `Task "${task}": dataset "${ds.name}" has ${ds.numClasses} classes but the head is classifier(${n}).`,
           { task, field: "numClasses", value: ds.numClasses, expected: `at most ${n}` },
         );
+      if (isStreamed(ds)) {
+        // decoding checks each label against the dataset's numClasses (<= n, checked above)
+        if (ds.numClasses === undefined)
+          throw new DataError(
+            `Task "${task}": streamed dataset "${ds.name}" does not say how many classes it has; give numClasses to datasets.fromParquet.`,
+            { task, field: "numClasses", value: undefined, expected: `at most ${n}` },
+          );
+        return;
+      }
       for (let i = 0; i < ds.size; i++) {
         const v = ds.y[i];
         if (ds.mask && ds.mask[i] === 0) continue;

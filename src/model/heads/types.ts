@@ -3,7 +3,7 @@
  * metrics. `kind` + `config` are JSON (see registry.ts) so checkpoints can rebuild it.
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { Dataset, LabelKind } from "../../data/types.js";
+import type { AnyDataset, LabelKind } from "../../data/types.js";
 import type { Module, ParamFactory, Shape } from "../params.js";
 
 export interface HeadArgs {
@@ -32,6 +32,9 @@ export interface Head {
   loss(out: tf.Tensor, y: tf.Tensor): tf.Tensor1D;
   /** Raw outputs -> predictions (probabilities or values), [n, units]. */
   predict(out: tf.Tensor): tf.Tensor;
-  /** Throws a DataError when `ds`'s labels don't fit this head. */
-  checkLabels(ds: Dataset, task: string): void;
+  /**
+   * Throws a DataError when `ds`'s labels don't fit this head. A streamed dataset is checked by
+   * its description (kind, size, classes); its values are checked as they are decoded.
+   */
+  checkLabels(ds: AnyDataset, task: string): void;
 }

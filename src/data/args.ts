@@ -114,6 +114,7 @@ export const datasetArgs = {
     classes: perTask(z.array(z.string()).min(1)).optional(),
     missingLabels: z.enum(["mask", "error"]).optional(),
     bufferSize: z.number().int().min(1).optional(),
+    decode: z.enum(["worker", "main"]).optional(),
     name,
   }),
   /** `fromCsv(path, args)` and `fromJson(source, args)`. */

@@ -51,6 +51,11 @@ export interface FromParquetArgs {
    * the largest row group, plus one prefetched row group). Defaults to 8192.
    */
   bufferSize?: number;
+  /**
+   * Where row groups are decoded: "worker" (default: a worker thread, so that decoding overlaps
+   * the training step) or "main" (the calling thread; no extra thread).
+   */
+  decode?: "worker" | "main";
   /** Used in error messages. Defaults to the first file's name. */
   name?: string;
 }
@@ -386,7 +391,7 @@ export async function fromParquet(
   for (const [key, column] of labelColumns)
     labels.push(await labelSpec(name, key, column, a, files, group));
   const spec: TableSpec = { name, features, labels };
-  const table = new ParquetTable(spec, files, { bufferSize: a.bufferSize });
+  const table = new ParquetTable(spec, files, { bufferSize: a.bufferSize, decode: a.decode });
   if (table.size === 0)
     throw new DataError(`Dataset "${name}": the Parquet files hold no rows.`, {
       task: name,

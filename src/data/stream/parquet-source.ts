@@ -111,6 +111,7 @@ export class ParquetSource implements SampleSource {
       .map((l) => ({ key: l.key, int: l.labelKind === "class", labelSize: l.labelSize }));
     this.buffer = new ShuffleBuffer(this.capacity, f.per, f.dtype === "int32", this.labelInfo);
     this.cursor = this.size; // no pass started yet: the first call starts one
+    table.acquire(); // starts the table's decode worker with its first source
   }
 
   /** The unit order of pass `pass` (1-based). */
@@ -294,10 +295,12 @@ export class ParquetSource implements SampleSource {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     const p = this.pending;
     this.pending = undefined;
     if (p) await p.block.catch(() => undefined);
     this.buffer.clear();
+    this.table.release();
   }
 }

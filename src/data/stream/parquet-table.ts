@@ -1,19 +1,21 @@
 /**
  * ParquetTable: the shared input of a streamed dataset or task group. Opening reads only the
  * files' footers (schema, row counts, row-group sizes, column statistics); data is read one row
- * group (a "unit") at a time with hyparquet, on demand, and decoded into a RowBlock.
+ * group (a "unit") at a time with hyparquet, on demand, and decoded into a RowBlock: by default
+ * in a worker thread (decode-worker.ts), started when the first source opens and stopped when
+ * the last one closes, so that decoding overlaps training on the main thread.
  */
-import { open, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import {
   type AsyncBuffer,
   type FileMetaData,
   parquetMetadataAsync,
-  parquetRead,
   parquetSchema,
 } from "hyparquet";
 import { DataError } from "../../errors.js";
-import { type RowBlock, type TableSpec, decodeBlock } from "./parquet-decode.js";
+import { DecodeWorker } from "./decode-client.js";
+import type { RowBlock, TableSpec } from "./parquet-decode.js";
+import { type RowGroupJob, fileBuffer, readRowGroup } from "./parquet-read.js";
 import { type ColumnKind, columnKind } from "./parquet-schema.js";
 import { ParquetSource } from "./parquet-source.js";
 import type { SampleSource, SourceOptions, StreamTable } from "./types.js";
@@ -52,35 +54,6 @@ export interface Unit {
 }
 
 export const POLYTASK_META_KEY = "polytask";
-
-/**
- * A file as hyparquet's AsyncBuffer: each slice is one positioned read into one buffer (a row
- * group's column chunk in a single call). hyparquet's own `asyncBufferFromFile` streams every
- * slice in 64 KiB pieces, which left the reader waiting on the filesystem most of the time.
- */
-async function fileBuffer(path: string): Promise<AsyncBuffer> {
-  const { size } = await stat(path);
-  return {
-    byteLength: size,
-    async slice(start: number, end?: number): Promise<ArrayBuffer> {
-      const stop = Math.min(end ?? size, size);
-      const out = new Uint8Array(Math.max(0, stop - start));
-      if (out.length === 0) return out.buffer;
-      const fh = await open(path, "r");
-      try {
-        let done = 0;
-        while (done < out.length) {
-          const { bytesRead } = await fh.read(out, done, out.length - done, start + done);
-          if (bytesRead === 0) break;
-          done += bytesRead;
-        }
-      } finally {
-        await fh.close();
-      }
-      return out.buffer;
-    },
-  };
-}
 
 /** Opens one file's footer. */
 export async function openParquetFile(dataset: string, path: string): Promise<ParquetFile> {
@@ -124,14 +97,22 @@ export class ParquetTable implements StreamTable {
   readonly maxUnitRows: number;
   /** Identifies the data, so that a saved source state is not restored onto other files. */
   readonly fingerprint: string;
+  /** Where row groups are decoded: a worker thread (default) or the calling thread. */
+  readonly decode: "worker" | "main";
   private readonly columnsToRead: string[];
+  private users = 0;
+  private decoder?: DecodeWorker;
+  private readonly decoded = { worker: 0, main: 0 };
 
   constructor(
     readonly spec: TableSpec,
     readonly parquetFiles: readonly ParquetFile[],
-    /** Source options that apply unless a source is given its own (`bufferSize`). */
-    private readonly defaults: Pick<SourceOptions, "bufferSize"> = {},
+    /** Source options that apply unless a source is given its own (`bufferSize`), and `decode`. */
+    private readonly defaults: Pick<SourceOptions, "bufferSize"> & {
+      decode?: "worker" | "main";
+    } = {},
   ) {
+    this.decode = defaults.decode ?? "worker";
     this.name = spec.name;
     this.labels = spec.labels.map((l) => l.key);
     const units: Unit[] = [];
@@ -181,45 +162,50 @@ export class ParquetTable implements StreamTable {
     return lo;
   }
 
-  /** Reads and decodes one row group. */
-  async readUnit(index: number): Promise<RowBlock> {
+  /** Reads and decodes one row group (in the decode worker when the table has one). */
+  readUnit(index: number): Promise<RowBlock> {
     const u = this.units[index];
     const f = this.parquetFiles[u.file];
-    const pieces: Record<string, { start: number; data: ArrayLike<unknown> }[]> = {};
-    for (const c of this.columnsToRead) pieces[c] = [];
-    try {
-      await parquetRead({
-        file: f.buffer,
-        metadata: f.metadata,
-        columns: this.columnsToRead,
-        rowStart: u.groupStart,
-        rowEnd: u.groupStart + u.rows,
-        utf8: false,
-        onChunk: (c) => {
-          pieces[c.columnName]?.push({ start: c.rowStart, data: c.columnData });
-        },
-      });
-    } catch (cause) {
-      throw new DataError(
-        `Dataset "${this.name}": cannot decode row group ${u.group} of ${f.path}: ${(cause as Error)?.message ?? cause}.`,
-        { task: this.name, field: "rowGroup", value: u.group, file: f.path, cause },
-      );
-    }
-    const cols: Record<string, ArrayLike<unknown>> = {};
-    for (const [c, ps] of Object.entries(pieces)) {
-      if (ps.length === 1 && ps[0].start === u.groupStart) {
-        cols[c] = ps[0].data;
-        continue;
-      }
-      ps.sort((a, b) => a.start - b.start);
-      const all: unknown[] = [];
-      for (const p of ps) for (let i = 0; i < p.data.length; i++) all.push(p.data[i]);
-      cols[c] = all;
-    }
-    return decodeBlock(this.spec, cols, u.rows, {
+    const job: RowGroupJob = {
       file: f.path,
       group: u.group,
-      firstRow: u.groupStart,
-    });
+      groupStart: u.groupStart,
+      rows: u.rows,
+      columns: this.columnsToRead,
+    };
+    return this.decoder ? this.decoder.read(job) : this.readHere(job);
+  }
+
+  /** Reads and decodes a row group on this thread. */
+  private readHere(job: RowGroupJob): Promise<RowBlock> {
+    if (!this.decoder) this.decoded.main++;
+    const f = this.parquetFiles.find((p) => p.path === job.file) as ParquetFile;
+    return readRowGroup(this.spec, f, job);
+  }
+
+  /**
+   * A source starts using the table: with `decode: "worker"` the first one starts the decode
+   * worker. `release` when it is closed: the last one stops it.
+   */
+  acquire(): void {
+    if (this.users++ === 0 && this.decode === "worker")
+      this.decoder = DecodeWorker.start(this.spec, (job) => this.readHere(job));
+  }
+
+  release(): void {
+    if (this.users === 0) return;
+    if (--this.users === 0 && this.decoder) {
+      const d = this.decoder;
+      this.decoder = undefined;
+      this.decoded.worker += d.counts.worker;
+      this.decoded.main += d.counts.main;
+      void d.stop();
+    }
+  }
+
+  /** Row groups decoded so far in the decode worker and on the calling thread. */
+  decodeCounts(): { worker: number; main: number } {
+    const d = this.decoder?.counts ?? { worker: 0, main: 0 };
+    return { worker: this.decoded.worker + d.worker, main: this.decoded.main + d.main };
   }
 }

@@ -14,6 +14,13 @@ export function conv2d(
     useBias?: boolean;
     /** "same" (default) keeps the spatial size at stride 1; "valid" uses only full windows. */
     padding?: "same" | "valid";
+    /**
+     * The layer reads the model's input. A fused convolution's gradient always computes the
+     * input's gradient (tfjs implements it as one custom gradient); on data that is a wasted
+     * backward convolution, so such a layer runs conv + bias + activation as plain ops, whose
+     * gradients TensorFlow.js prunes when nothing needs them.
+     */
+    readsInput?: boolean;
   } = {},
 ): Module {
   const [h, w, c] = inputShape;
@@ -32,6 +39,10 @@ export function conv2d(
             filters,
           ],
     apply: (x) => {
+      if (opts.readsInput) {
+        const c = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, strides, pad);
+        return activate(bias ? tf.add(c, bias) : c, activation);
+      }
       const y = tf.fused.conv2d({
         x: x as tf.Tensor4D,
         filter: kernel as tf.Tensor4D,

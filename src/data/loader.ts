@@ -52,6 +52,8 @@ export interface LoaderState {
   step: number;
   /** Steps consumed since the start of training. */
   globalStep: number;
+  /** Samples per task when the state was taken (checked on restore; absent in older states). */
+  sizes?: Record<string, number>;
   random: RandomState;
   augment: RandomState;
   streams: Record<string, TaskStreamState>;
@@ -177,6 +179,14 @@ export class MultiTaskLoader<T extends string = string> {
           expected: `a state saved by a loader over ${this.tasks.join(", ")}`,
         },
       );
+    for (const t of this.tasks) {
+      const saved = state.sizes?.[t];
+      if (saved !== undefined && saved !== this.sizes[t])
+        throw new ConfigError(
+          `Task "${t}": the saved loader state is for ${saved} training samples, this dataset has ${this.sizes[t]}. Resume with the same data (and the same validationSplit).`,
+          { task: t, field: "size", value: this.sizes[t], expected: `${saved} samples` },
+        );
+    }
     this.committed = structuredClone(state);
     this.generation++;
     this.restore(this.committed);
@@ -191,6 +201,7 @@ export class MultiTaskLoader<T extends string = string> {
       epoch,
       step,
       globalStep,
+      sizes: { ...this.sizes },
       random: this.random.getState(),
       augment: this.augmentRandom.getState(),
       streams,

@@ -7,7 +7,13 @@
  */
 import { ConfigError } from "../errors.js";
 import type { WeightMap } from "../model/spec.js";
-import type { EpochLog, TrainEndEvent, TrainingControl, TrainingListener } from "./events.js";
+import type {
+  EpochLog,
+  TrainBeginEvent,
+  TrainEndEvent,
+  TrainingControl,
+  TrainingListener,
+} from "./events.js";
 import type { EarlyStoppingOptions } from "./options.js";
 
 export interface EarlyStoppingState {
@@ -40,6 +46,21 @@ export class EarlyStopping implements TrainingListener {
         expected: "{ best, bestEpoch, wait, bestWeights? }",
       });
     this.state = { ...o };
+  }
+
+  /** A monitor this run never logs fails here, before the first step. */
+  onTrainBegin(e: TrainBeginEvent): void {
+    const keys = e.logKeys;
+    if (!keys || keys.includes(this.opts.monitor)) return;
+    const near = keys.filter((k) => k.startsWith("val/") === this.opts.monitor.startsWith("val/"));
+    throw new ConfigError(
+      `earlyStopping.monitor "${this.opts.monitor}" is never logged by this run${this.opts.monitor.startsWith("val/") && !keys.some((k) => k.startsWith("val/")) ? " (it has no validation data: give validationSplit or validationData)" : ""}. Logged keys: ${(near.length ? near : keys).join(", ")}.`,
+      {
+        field: "earlyStopping.monitor",
+        value: this.opts.monitor,
+        expected: `one of ${keys.join(", ")}`,
+      },
+    );
   }
 
   async onEpochEnd(log: EpochLog, control: TrainingControl): Promise<void> {

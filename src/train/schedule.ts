@@ -3,7 +3,8 @@
  * every `every` epochs), `{ type: "cosine", minLr }` (cosine decay over the whole run), each
  * optionally preceded by a linear warm-up of `warmupSteps` steps.
  */
-import { ConfigError, show } from "../errors.js";
+import { ConfigError, UnknownNameError, show } from "../errors.js";
+import { issueError, num, z } from "../util/schema.js";
 
 export type Schedule =
   | { type: "constant"; warmupSteps?: number }
@@ -21,6 +22,49 @@ export const schedules = Object.freeze({
     ...o,
   }),
 });
+
+const warmupSteps = num.index().optional();
+/** The schema of each schedule type (strict: a misspelt key is an error). */
+export const scheduleSchemas = {
+  constant: z.strictObject({ type: z.literal("constant"), warmupSteps }),
+  step: z.strictObject({
+    type: z.literal("step"),
+    every: num.count(),
+    gamma: num.positive().optional(),
+    warmupSteps,
+  }),
+  cosine: z.strictObject({
+    type: z.literal("cosine"),
+    minLr: num.nonNegative().optional(),
+    warmupSteps,
+  }),
+} as const;
+
+/**
+ * Checks a `schedule` option before training starts: an object with a known `type` and that
+ * type's options. Returns it unchanged (undefined stays undefined).
+ */
+export function checkSchedule(schedule: unknown): Schedule | undefined {
+  if (schedule === undefined) return undefined;
+  const type = (schedule as { type?: unknown } | null)?.type;
+  const known = Object.keys(scheduleSchemas);
+  if (schedule === null || typeof schedule !== "object" || typeof type !== "string")
+    throw new ConfigError(
+      `fit: option "schedule" must be { type: ${known.join(" | ")}, ... }, got ${show(schedule)}.`,
+      { field: "schedule", value: schedule, expected: `{ type: one of ${known.join(", ")} }` },
+    );
+  if (!Object.hasOwn(scheduleSchemas, type))
+    throw new UnknownNameError("schedule type", type, known);
+  const schema = scheduleSchemas[type as keyof typeof scheduleSchemas];
+  const r = schema.safeParse(schedule, { reportInput: true });
+  if (!r.success) {
+    // a misspelt key explains a "missing" one: report it first
+    const issues = r.error.issues;
+    const issue = issues.find((i) => i.code === "unrecognized_keys") ?? issues[0];
+    throw issueError(schema, issue, { where: "fit", prefix: "schedule" });
+  }
+  return schedule as Schedule;
+}
 
 /** The learning rate at global step `step` (0-based) of `totalSteps`, epoch `epoch`. */
 export function learningRate(

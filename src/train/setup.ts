@@ -12,6 +12,7 @@ import type { ModelDef } from "../model/spec.js";
 import { resolveOptimizer } from "./optimizers/registry.js";
 import type { Optimizer } from "./optimizers/types.js";
 import type { FitOptions } from "./options.js";
+import { checkSchedule } from "./schedule.js";
 import type { RunConfig, TrainState } from "./state.js";
 import { resolveWeighting } from "./weighting/registry.js";
 import type { WeightingStrategy } from "./weighting/types.js";
@@ -88,6 +89,8 @@ export function setupFit(
   const tasks = checkTaskData(def, data, "fit");
   const epochs = positiveInt("epochs", opts.epochs, 1);
   const batchSize = positiveInt("batchSize", opts.batchSize, 32);
+  positiveInt("evalBatchSize", opts.evalBatchSize, 256);
+  checkSchedule(opts.schedule);
   const seed = opts.seed ?? 0;
   let train: Record<string, Dataset> = {};
   let val = opts.validationData as Record<string, Dataset | undefined> | undefined;

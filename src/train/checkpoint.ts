@@ -113,8 +113,10 @@ export async function readCheckpoint(dir: string): Promise<CheckpointData> {
     }
     if (!version) {
       if (!(await exists(dir))) return fail("", "does not exist");
-      if (!(await exists(join(dir, "state.json"))))
+      if (!(await exists(join(dir, "state.json")))) {
+        await cleanup(dir); // what a first save that crashed left
         return fail("", "holds no checkpoint (no version folder v0000000001..., no state.json)");
+      }
       // the flat layout of earlier saves: the same files, no manifest
       const { files, missing } = await readFiles(dir, FILES, fail);
       if (missing.length) return fail(missing[0], "is missing");

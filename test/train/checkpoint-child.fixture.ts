@@ -2,7 +2,7 @@
  * A child process for the checkpoint fault tests: no training, no TensorFlow.js, only a prepared
  * checkpoint read from `src` and written to `dst`.
  *   kill <src> <dst> <k>       SIGKILLs itself just before the k-th file operation of the save
- *   saves <src> <dst> <n> <id> saves n times, each with state.time = id * 1000 + i
+ *   saves <src> <dst> <n> <id> prints "ready", then saves n times, each with state.time = id * 1000 + i
  */
 import { readCheckpoint, writeCheckpoint } from "../../src/train/checkpoint.js";
 import { faults } from "../../src/train/checkpoint/io.js";
@@ -18,6 +18,7 @@ if (mode === "kill") {
   await writeCheckpoint(dst, data);
   process.exit(3); // the save has fewer operations than k
 } else if (mode === "saves") {
+  process.stdout.write("ready\n");
   for (let i = 0; i < Number(arg); i++)
     await writeCheckpoint(dst, { ...data, state: { ...data.state, time: Number(id) * 1000 + i } });
 } else {

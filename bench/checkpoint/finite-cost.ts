@@ -5,6 +5,7 @@
  * median ms/step of each (after one warm-up fit) is reported with the relative cost.
  * Prints one JSON line per backend. Usage:
  *   node --import tsx bench/checkpoint/finite-cost.ts [--backend cpu|wasm|tensorflow] [--quick]
+ *     [--repeats N]
  */
 import { loadavg } from "node:os";
 import * as pt from "../../src/index.js";
@@ -18,7 +19,11 @@ const backend = (argv.includes("--backend") ? argv[argv.indexOf("--backend") + 1
   | "wasm"
   | "tensorflow";
 const quick = argv.includes("--quick");
-const REPEATS = quick ? 2 : 5;
+const REPEATS = argv.includes("--repeats")
+  ? Number(argv[argv.indexOf("--repeats") + 1])
+  : quick
+    ? 2
+    : 5;
 const STEPS = quick ? 20 : 40;
 
 function regressionSet(n: number, shape: number[], seed: number, name: string): pt.Dataset {

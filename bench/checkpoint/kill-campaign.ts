@@ -29,12 +29,20 @@ function startSaver(src: string, dst: string, id: number) {
   const p = spawn(
     process.execPath,
     ["--import", "tsx", CHILD, "saves", src, dst, "100000", String(id)],
-    {
-      stdio: ["ignore", "pipe", "ignore"],
-    },
+    { stdio: ["ignore", "pipe", "pipe"] },
   );
-  const ready = new Promise<void>((resolve) => p.stdout.once("data", () => resolve()));
+  let err = "";
+  p.stderr.on("data", (d) => {
+    err += d;
+  });
   const exit = new Promise<void>((resolve) => p.on("exit", () => resolve()));
+  // a saver that dies before it is ready is a failure of the campaign, not a silent exit
+  const ready = new Promise<void>((resolve, reject) => {
+    p.stdout.once("data", () => resolve());
+    exit.then(() =>
+      reject(new Error(`saver ${id} exited before it was ready: ${err.slice(-400)}`)),
+    );
+  });
   return { p, ready, exit };
 }
 
@@ -76,6 +84,7 @@ for (let k = 0; k < KILLS; k++) {
   await cp(src, dir, { recursive: true });
   const savers = Array.from({ length: WRITERS }, (_, i) => startSaver(src, dir, i + 1));
   await Promise.all(savers.map((s) => s.ready));
+  if (k % 25 === 0) process.stderr.write(`kill ${k}\n`);
   await new Promise((res) => setTimeout(res, rand.next() * 3 * saveMs));
   const victim = savers[Math.floor(rand.next() * savers.length)];
   victim.p.kill("SIGKILL");

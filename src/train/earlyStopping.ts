@@ -51,15 +51,17 @@ export class EarlyStopping implements TrainingListener {
   /** A monitor this run never logs fails here, before the first step. */
   onTrainBegin(e: TrainBeginEvent): void {
     const keys = e.logKeys;
-    if (!keys || keys.includes(this.opts.monitor)) return;
-    const near = keys.filter((k) => k.startsWith("val/") === this.opts.monitor.startsWith("val/"));
+    const monitor = this.opts.monitor;
+    if (!keys || keys.includes(monitor)) return;
+    const isVal = (k: string) => k.startsWith("val/");
+    const hint =
+      isVal(monitor) && !keys.some(isVal)
+        ? " (it has no validation data: give validationSplit or validationData)"
+        : "";
+    const near = keys.filter((k) => isVal(k) === isVal(monitor));
     throw new ConfigError(
-      `earlyStopping.monitor "${this.opts.monitor}" is never logged by this run${this.opts.monitor.startsWith("val/") && !keys.some((k) => k.startsWith("val/")) ? " (it has no validation data: give validationSplit or validationData)" : ""}. Logged keys: ${(near.length ? near : keys).join(", ")}.`,
-      {
-        field: "earlyStopping.monitor",
-        value: this.opts.monitor,
-        expected: `one of ${keys.join(", ")}`,
-      },
+      `earlyStopping.monitor "${monitor}" is never logged by this run${hint}. Logged keys: ${(near.length ? near : keys).join(", ")}.`,
+      { field: "earlyStopping.monitor", value: monitor, expected: `one of ${keys.join(", ")}` },
     );
   }
 

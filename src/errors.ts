@@ -86,6 +86,28 @@ export class BackendError extends PolytaskError {
   }
 }
 
+/**
+ * A checkpoint cannot be read: missing, damaged, or not a polytask checkpoint. Names the
+ * checkpoint directory, the file (or "" for the directory itself) and what is wrong.
+ */
+export class CheckpointError extends PolytaskError {
+  readonly dir: string;
+  override readonly file: string;
+  constructor(
+    dir: string,
+    file: string,
+    problem: string,
+    details: Omit<PolytaskErrorDetails, "field"> = {},
+  ) {
+    super("E_CHECKPOINT", `Checkpoint "${dir}"${file ? `, ${file}` : ""}: ${problem}`, {
+      ...details,
+      field: file || "dir",
+    });
+    this.dir = dir;
+    this.file = file;
+  }
+}
+
 /** Shows a value compactly in an error message. */
 export function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);

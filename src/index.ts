@@ -10,6 +10,7 @@ export {
   UnknownNameError,
   DataError,
   BackendError,
+  CheckpointError,
 } from "./errors.js";
 export type { PolytaskErrorDetails } from "./errors.js";
 

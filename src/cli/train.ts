@@ -40,6 +40,7 @@ import * as pt from "../index.js";
 import { backboneRegistry } from "../model/backbones/registry.js";
 import { headRegistry } from "../model/heads/registry.js";
 import { writeHistoryCsv } from "../sweep/csv.js";
+import { currentVersion } from "../train/checkpoint/store.js";
 import type { FitOptions } from "../train/options.js";
 import { intFlag, parseFlags, wantsHelp } from "./args.js";
 import { type SourceConfig, checkConfig, fitOptions } from "./train-config.js";
@@ -88,6 +89,12 @@ const TRAIN_FLAGS = {
   metrics: { type: "string" },
   result: { type: "string" },
 } as const;
+
+/** Whether `dir` holds a checkpoint (a committed version folder, or the older flat layout). */
+async function hasCheckpoint(dir: string): Promise<boolean> {
+  if (!existsSync(dir)) return false;
+  return (await currentVersion(dir)) !== undefined || existsSync(join(dir, "state.json"));
+}
 
 /** Whether a run has nothing left to train (a checkpoint abort is not an end). */
 const finished = (run: pt.Run<string>) => run.reason !== "interrupted";
@@ -145,7 +152,7 @@ export async function trainCommand(args: string[]): Promise<number> {
 
   let run: pt.Run<string> | undefined;
   let resumedFromEpoch: number | undefined;
-  if (flags.resume && existsSync(join(out, "state.json"))) {
+  if (flags.resume && (await hasCheckpoint(out))) {
     run = await pt.load(out);
     resumedFromEpoch = run.history.length;
     console.log(`resuming ${out} after epoch ${resumedFromEpoch} (${run.reason})`);

@@ -14,7 +14,7 @@ import type { Dataset } from "../data/types.js";
 import type { Step } from "../data/types.js";
 import type { ModelDef, WeightMap } from "../model/spec.js";
 import { specToJSON } from "../model/spec.js";
-import { epochLog } from "./epochLog.js";
+import { epochLog, logKeys } from "./epochLog.js";
 import type { EpochLog, TrainingControl, TrainingListener } from "./events.js";
 import { yieldToEventLoop } from "./interrupt.js";
 import type { FitOptions } from "./options.js";
@@ -104,6 +104,12 @@ async function loop(
     stepsPerEpoch: loader.stepsPerEpoch,
     backend: backendLine(),
     config: s.config as unknown as Record<string, unknown>,
+    logKeys: logKeys({
+      tasks,
+      metricsFor,
+      validation: tasks.filter((t) => s.val?.[t]),
+      extra: p.analysis.keys(),
+    }),
   });
   const interrupted = (why: string): Stop => ({
     reason: "interrupted",
@@ -117,7 +123,12 @@ async function loop(
     let stepInEpoch = loader.stepsPerEpoch - it.steps;
     let lr = s.optimizer.lr;
     for await (const batch of it) {
-      lr = learningRate(s.optimizer.lr, opts.schedule, clock.step, clock.epoch, totalSteps);
+      try {
+        lr = learningRate(s.optimizer.lr, opts.schedule, clock.step, clock.epoch, totalSteps);
+      } catch (e) {
+        disposeStep(batch);
+        throw e;
+      }
       const outcome = await trainStep(p, s, opts, batch, lr);
       if ("stop" in outcome) {
         stop = outcome.stop;

@@ -73,6 +73,24 @@ export class BackendError extends PolytaskError {
   }
 }
 
+/**
+ * A task's gradient holds a NaN or an infinite value (or its squared norm overflows float32).
+ * Gradient-based weighting strategies refuse such a step; the training loop rolls the step back
+ * and stops with reason "nanLoss", naming the task and the step.
+ */
+export class NonFiniteGradientError extends PolytaskError {
+  constructor(message: string, details: PolytaskErrorDetails = {}) {
+    super("E_NONFINITE_GRADIENT", message, details);
+  }
+}
+
+/** A numerical solver could not certify its answer (a KKT or duality-gap residual too large). */
+export class SolverError extends PolytaskError {
+  constructor(message: string, details: PolytaskErrorDetails = {}) {
+    super("E_SOLVER", message, details);
+  }
+}
+
 /** Shows a value compactly in an error message. */
 export function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);

@@ -24,7 +24,7 @@ import { type BatchArrays, gather, toBatch } from "./batch.js";
 import { drawTask } from "./samplers/draw.js";
 import { proportional } from "./samplers/proportional.js";
 import { TaskStream, type TaskStreamState } from "./task-stream.js";
-import type { Dataset, Step, TaskSampler } from "./types.js";
+import type { Batch, Dataset, Step, TaskSampler } from "./types.js";
 import { checkDataset, checkUniqueNames } from "./validate.js";
 
 export interface MultiTaskLoaderArgs {
@@ -42,6 +42,13 @@ export interface MultiTaskLoaderArgs {
   epochs?: number;
   /** Apply the datasets' transforms in training mode (random augmentation). Defaults to true. */
   augment?: boolean;
+  /**
+   * Independent batches per task and step (weighting strategies such as MoDo and SDMGrad ask
+   * for 3): the first is the step's batch, the others its `extra` batches, drawn after it from
+   * the same stream. An epoch still passes each task's data once, so it has `samples` times
+   * fewer steps. Defaults to 1.
+   */
+  samples?: number;
 }
 
 export interface LoaderState {
@@ -64,16 +71,21 @@ export interface EpochIterator<T extends string> extends Iterable<Step<T>>, Asyn
   readonly steps: number;
 }
 
-type Prepared<T extends string> = { arrays: Partial<Record<T, BatchArrays>>; after: LoaderState };
+type Prepared<T extends string> = {
+  arrays: Partial<Record<T, BatchArrays>>;
+  extra: Partial<Record<T, BatchArrays[]>>;
+  after: LoaderState;
+};
 
 /** Disposes every tensor of a Step. */
 export function disposeStep(step: Step): void {
-  for (const b of Object.values(step)) {
-    if (!b) continue;
+  const free = (b: Batch) => {
     const ts: tf.Tensor[] = [b.x, b.y];
     if (b.mask) ts.push(b.mask);
     for (const t of ts) t.dispose();
-  }
+    for (const e of b.extra ?? []) free(e);
+  };
+  for (const b of Object.values(step)) if (b) free(b);
 }
 
 export class MultiTaskLoader<T extends string = string> {
@@ -82,6 +94,7 @@ export class MultiTaskLoader<T extends string = string> {
   readonly sampler: TaskSampler;
   readonly mode: "one" | "all";
   readonly batchSize: number;
+  readonly samples: number;
   readonly stepsPerEpoch: number;
   readonly sizes: Readonly<Record<T, number>>;
   private readonly epochs?: number;
@@ -136,13 +149,21 @@ export class MultiTaskLoader<T extends string = string> {
         expected: '"one" or "all"',
       });
     this.batchSize = bs;
+    const k = args.samples ?? 1;
+    if (!Number.isInteger(k) || k < 1 || k > 16)
+      throw new ConfigError(`MultiTaskLoader: samples ${show(k)} must be an integer in 1..16.`, {
+        field: "samples",
+        value: k,
+        expected: "an integer in 1..16",
+      });
+    this.samples = k;
     this.epochs = args.epochs;
     this.augment = args.augment ?? true;
     const sizes = entries.map((e) => e[1].size);
     this.stepsPerEpoch =
       this.mode === "all"
-        ? Math.ceil(Math.max(...sizes) / bs)
-        : Math.ceil(sizes.reduce((a, b) => a + b, 0) / bs);
+        ? Math.ceil(Math.max(...sizes) / (bs * k))
+        : Math.ceil(sizes.reduce((a, b) => a + b, 0) / (bs * k));
     const seed = args.seed ?? 0;
     const master = new Random(seed);
     this.streams = {} as Record<T, TaskStream>;
@@ -223,17 +244,29 @@ export class MultiTaskLoader<T extends string = string> {
   private prepare(epoch: number, step: number, globalStep: number, progress: number): Prepared<T> {
     const chosen = this.mode === "all" ? this.tasks : [this.pickTask(globalStep, progress)];
     const arrays: Partial<Record<T, BatchArrays>> = {};
+    const extra: Partial<Record<T, BatchArrays[]>> = {};
     for (const t of chosen) {
       const idx = this.streams[t].next(this.batchSize);
       arrays[t] = gather(this.datasets[t], idx, this.augmentRandom.nextUint32());
+      for (let k = 1; k < this.samples; k++) {
+        const more = this.streams[t].next(this.batchSize);
+        const list = extra[t] ?? [];
+        list.push(gather(this.datasets[t], more, this.augmentRandom.nextUint32()));
+        extra[t] = list;
+      }
     }
-    return { arrays, after: this.liveState(epoch, step + 1, globalStep + 1) };
+    return { arrays, extra, after: this.liveState(epoch, step + 1, globalStep + 1) };
   }
 
   private consume(p: Prepared<T>): Step<T> {
     const out: Step<T> = {};
-    for (const t of Object.keys(p.arrays) as T[])
-      out[t] = toBatch(this.datasets[t], p.arrays[t]!, this.augment);
+    for (const t of Object.keys(p.arrays) as T[]) {
+      const b = toBatch(this.datasets[t], p.arrays[t]!, this.augment);
+      const more = p.extra[t];
+      out[t] = more
+        ? { ...b, extra: more.map((e) => toBatch(this.datasets[t], e, this.augment)) }
+        : b;
+    }
     this.committed = p.after;
     return out;
   }

@@ -113,6 +113,7 @@ export async function buildParts(
     seed: s.seed,
     epochs: s.epochs,
     mode: s.strategy.needs === "losses" ? undefined : "all",
+    samples: s.strategy.samples ?? 1,
   });
   const net = await Network.build(def, s.seed);
   const disposers: (() => void)[] = [() => net.dispose()];
@@ -220,9 +221,19 @@ export async function buildParts(
       parts,
       async snapshot() {
         const rngs = [random, weightingRandom].map((r) => ({ r, s: r.getState() }));
-        // strategies whose state lives in JS (not in variables) are restored from their state
-        const jsState = instance.variables.length === 0 ? await instance.getState() : undefined;
-        const vars = snapshotVariables([...watched, ...stateParams]);
+        // strategies whose state lives in JS (not in variables) are restored from their state;
+        // those with device state (variables, stateVariables) save their host part cheaply
+        const hosted = instance.saveHost !== undefined;
+        const jsState = hosted
+          ? instance.saveHost?.()
+          : instance.variables.length === 0 && !instance.stateVariables?.length
+            ? await instance.getState()
+            : undefined;
+        const vars = snapshotVariables([
+          ...watched,
+          ...stateParams,
+          ...(instance.stateVariables ?? []),
+        ]);
         const opt = optimizer.snapshot();
         let done = false;
         const all = combineSnapshots([vars, opt]);
@@ -232,7 +243,8 @@ export async function buildParts(
             done = true;
             all.restore();
             for (const { r, s: st } of rngs) r.setState(st);
-            if (jsState !== undefined) instance.setState(jsState);
+            if (hosted) instance.restoreHost?.(jsState);
+            else if (jsState !== undefined) instance.setState(jsState);
           },
           release: () => {
             if (done) return;

@@ -5,12 +5,9 @@
  * - "losses": `combineLosses` inside the tape, one backward pass. Tasks absent from a step
  *   (sampler mode "one") enter as a zero loss, and [T]-shaped strategy variables get no
  *   gradient at their index, so e.g. uncertainty's log-variance of an absent task stays put.
- * - "sharedGradients": one backward pass per task; the shared parameters' gradients are
- *   flattened into [T, P] and combined by `combineGradients`; task-specific parameters (heads,
- *   adapters, gates) get their own task's gradient.
- * - "representationGradients": a look-ahead pass takes each task's gradient w.r.t. its shared
- *   representation ([T, B*D], zero-padded), `combineGradients` turns them into weights, and the
- *   weighted sum of losses is differentiated in the real pass (same dropout masks).
+ * - "sharedGradients", "representationGradients", "representationTransform": see
+ *   step-gradients.ts (per-task gradients of the shared parameters, of the representation, or
+ *   GradDrop's rewritten representation gradients).
  * Nothing here reads the device synchronously: per-task losses stay a [T] tensor that the loop
  * reads once per step, together with the weights and the finiteness check.
  */
@@ -19,9 +16,9 @@ import type { Batch, Step } from "../data/types.js";
 import { taskLoss } from "../model/loss.js";
 import type { Network } from "../model/network.js";
 import type { ForwardContext, Param } from "../model/params.js";
-import { Random } from "../util/random.js";
+import type { Random } from "../util/random.js";
+import { representationStep, representationTransformStep, sharedStep } from "./step-gradients.js";
 import type {
-  GradientWeightingInstance,
   InstanceFor,
   LossWeightingInstance,
   WeightingContext,
@@ -78,7 +75,7 @@ async function labelled(b: Batch): Promise<number> {
   return v;
 }
 
-interface Work<I extends WeightingInstance> {
+export interface Work<I extends WeightingInstance> {
   readonly a: StepArgs;
   readonly instance: I;
   readonly ctx: WeightingContext;
@@ -88,10 +85,10 @@ interface Work<I extends WeightingInstance> {
   readonly outputs: Record<string, TaskOutput>;
 }
 
-type Outcome = Pick<StepResult, "losses" | "weights">;
-type StepFn<I extends WeightingInstance> = (w: Work<I>) => Promise<Outcome>;
+export type Outcome = Pick<StepResult, "losses" | "weights">;
+export type StepFn<I extends WeightingInstance> = (w: Work<I>) => Promise<Outcome>;
 
-function collect(
+export function collect(
   named: tf.NamedTensorMap,
   vars: readonly tf.Variable[],
   into: Map<tf.Variable, tf.Tensor>,
@@ -103,7 +100,7 @@ function collect(
 }
 
 /** Task `t`'s loss on its batch; keeps its predictions for the epoch's training metrics. */
-function lossOf(w: Work<WeightingInstance>, t: string, ctx: ForwardContext): tf.Scalar {
+export function lossOf(w: Work<WeightingInstance>, t: string, ctx: ForwardContext): tf.Scalar {
   const b = w.a.step[t] as Batch;
   const out = w.a.net.forward(t, b.x, ctx, w.a.repDropout);
   w.outputs[t] = { pred: tf.keep(w.a.net.head(t).predict(out)), batch: b };
@@ -111,7 +108,7 @@ function lossOf(w: Work<WeightingInstance>, t: string, ctx: ForwardContext): tf.
 }
 
 /** The [T] losses of the present tasks (0 elsewhere) and one backward pass of `combine`. */
-function weightedBackward(
+export function weightedBackward(
   w: Work<WeightingInstance>,
   combine: (ls: tf.Tensor1D) => tf.Scalar,
   vars: tf.Variable[],
@@ -155,133 +152,19 @@ const lossStep: StepFn<LossWeightingInstance> = async (w) => {
   return { losses, weights };
 };
 
-const sharedStep: StepFn<GradientWeightingInstance> = async (w) => {
-  const { a, instance } = w;
-  const shared = a.trainable.filter((p) => p.shared).map((p) => p.variable);
-  const perTask: tf.NamedTensorMap[] = [];
-  const lossList: tf.Scalar[] = [];
-  try {
-    a.tasks.forEach((t, i) => {
-      if (!w.present[i]) {
-        perTask.push({});
-        lossList.push(tf.scalar(0));
-        return;
-      }
-      const own = a.trainable.filter((p) => p.task === t).map((p) => p.variable);
-      const { value, grads: named } = tf.variableGrads(
-        () => lossOf(w, t, w.fwd),
-        [...shared, ...own],
-      );
-      lossList.push(value);
-      collect(named, own, w.grads);
-      perTask.push(named);
-    });
-    const losses = tf.stack(lossList) as tf.Tensor1D;
-    // nothing shared to balance (a frozen backbone): every task keeps its own gradient
-    if (shared.length === 0) return { losses, weights: w.present.map((p) => (p ? 1 : 0)) };
-    const G = tf.tidy(
-      () =>
-        tf.stack(
-          perTask.map((named) =>
-            tf.concat(shared.map((v) => (named[v.name] ?? tf.zerosLike(v)).reshape([-1]))),
-          ),
-        ) as tf.Tensor2D,
-    );
-    try {
-      const c = await instance
-        .combineGradients(G, (await losses.data()) as Float32Array, w.ctx)
-        .catch((e) => {
-          losses.dispose();
-          throw e;
-        });
-      let off = 0;
-      for (const v of shared) {
-        const o = off;
-        w.grads.set(
-          v,
-          tf.tidy(() => c.grad.slice(o, v.size).reshape(v.shape)),
-        );
-        off += v.size;
-      }
-      c.grad.dispose();
-      return { losses, weights: c.weights };
-    } finally {
-      G.dispose();
-    }
-  } finally {
-    for (const l of lossList) l.dispose();
-    for (const named of perTask) for (const v of shared) named[v.name]?.dispose();
-  }
-};
-
-const representationStep: StepFn<GradientWeightingInstance> = async (w) => {
-  const { a, instance } = w;
-  // look-ahead pass on a copy of the dropout RNG, so the real pass draws the same masks
-  const look: ForwardContext = {
-    training: true,
-    random: new Random(a.random.getState()),
-    updateStats: false,
-  };
-  const T = a.tasks.length;
-  const { G, lookLosses } = tf.tidy(() => {
-    const rows: tf.Tensor1D[] = [];
-    const ls: tf.Scalar[] = [];
-    a.tasks.forEach((t, i) => {
-      if (!w.present[i]) {
-        rows.push(tf.zeros([0]) as tf.Tensor1D);
-        ls.push(tf.scalar(0));
-        return;
-      }
-      const b = a.step[t] as Batch;
-      const rep = a.net.represent(t, b.x, look);
-      const f = (r: tf.Tensor) =>
-        taskLoss(a.net.head(t), a.net.headOutput(t, r, look, a.repDropout), b);
-      const { value, grad } = tf.valueAndGrad(f)(rep);
-      ls.push(value);
-      rows.push(grad.reshape([-1]) as tf.Tensor1D);
-    });
-    const width = Math.max(...rows.map((r) => r.size));
-    return {
-      G: tf.stack(
-        rows.map((r) => (r.size < width ? tf.pad(r, [[0, width - r.size]]) : r)),
-      ) as tf.Tensor2D,
-      lookLosses: tf.stack(ls) as tf.Tensor1D,
-    };
-  });
-  let weights: readonly number[];
-  try {
-    const c = await instance.combineGradients(G, (await lookLosses.data()) as Float32Array, w.ctx);
-    c.grad.dispose();
-    weights = c.weights ?? new Array<number>(T).fill(1);
-  } finally {
-    G.dispose();
-    lookLosses.dispose();
-  }
-  const wt = tf.tensor1d(weights as number[]);
-  try {
-    const losses = weightedBackward(
-      w,
-      (ls) => tf.sum(tf.mul(ls, wt)),
-      a.trainable.map((p) => p.variable),
-    );
-    return { losses, weights };
-  } finally {
-    wt.dispose();
-  }
-};
-
 /** The step function of each `needs`. */
 const STEPS: { readonly [N in WeightingNeeds]: StepFn<InstanceFor<N>> } = {
   losses: lossStep,
   sharedGradients: sharedStep,
   representationGradients: representationStep,
+  representationTransform: representationTransformStep,
 };
 
 function run(w: Work<WeightingInstance>): Promise<Outcome> {
   const i = w.instance;
-  return i.needs === "losses"
-    ? STEPS.losses({ ...w, instance: i })
-    : STEPS[i.needs]({ ...w, instance: i });
+  if (i.needs === "losses") return STEPS.losses({ ...w, instance: i });
+  if (i.needs === "representationTransform") return STEPS[i.needs]({ ...w, instance: i });
+  return STEPS[i.needs]({ ...w, instance: i });
 }
 
 /** Computes the step's gradients. Tensors in the result are the caller's to dispose. */

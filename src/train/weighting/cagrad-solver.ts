@@ -42,7 +42,8 @@ export function cagradObjective(
 /** Min-norm weights of the points g_i + t g0, from M, b = M 1/K and |g0|^2. */
 function shifted(m: Matrix, b: readonly number[], g0sq: number, t: number): number[] {
   const mt = m.map((row, i) => row.map((x, j) => x + t * (b[i] + b[j]) + t * t * g0sq));
-  return minNorm(mt).w;
+  const r = minNorm(mt);
+  return r.w;
 }
 
 /**
@@ -79,25 +80,33 @@ export async function cagradSolve(
     const w = shifted(mm, b, g0sq, Math.exp(u));
     return { w, f: Math.log(normOf(w)) - Math.log(r) - u };
   };
+  // below this norm a min-norm point is float64 round-off (its squared norm is ~eps M_ii)
+  const noise = Math.sqrt(64 * k * Number.EPSILON) * maxNorm;
+  const p0 = minNorm(mm);
   let hi = Math.log((2 * maxNorm) / r);
   let fhi = phi(hi);
   for (let i = 0; i < 200 && fhi.f > 0; i++) {
     hi += 2;
     fhi = phi(hi);
   }
-  let lo = hi - 2;
+  // a lower end with ||g_w|| > r t: just below the min-norm point's norm n0 when that is resolved
+  // (the root is at r t < n0), else far enough above round-off to see the limit ratio
+  const n0 = Math.sqrt(p0.value);
+  let lo = Math.min(
+    n0 > noise ? Math.log(n0 / (4 * r * (1 + 1 / c))) : Math.log((1e3 * noise) / r),
+    hi - 1,
+  );
   let flo = phi(lo);
-  const floor = Math.log(1e-15 / (r + 1e-300));
-  while (flo.f <= 0 && lo > floor) {
-    lo -= 4;
+  for (let i = 0; i < 80 && flo.f <= 0 && r * Math.exp(lo) > 1e-3 * noise; i++) {
+    lo -= 1;
     flo = phi(lo);
   }
   let w: number[];
-  let degenerate = false;
-  if (flo.f <= 0) {
-    degenerate = true;
-    w = flo.w;
-  } else {
+  // the ratio ||g_w(t)|| / (r t) at the smallest t resolved: <= 1 means g_w = 0 at the optimum
+  const degenerate = flo.f <= 0;
+  // at the probe, g_w(t) is far enough above round-off to carry the optimum's direction
+  if (degenerate) w = flo.w;
+  else {
     // Illinois-modified regula falsi on [lo, hi]
     let a = lo;
     let fa = flo.f;
@@ -126,11 +135,12 @@ export async function cagradSolve(
   }
   const wScaled = w;
   const gwNorm = exactNorm ? (await exactNorm(wScaled)) / Math.sqrt(scale) : normOf(w);
-  const fDual = dot(w, b) + r * gwNorm;
+  // any dual point bounds the primal: the min-norm point's F is the bound when g_w = 0
+  const fDual = Math.min(dot(w, b) + r * gwNorm, cagradObjective(mm, b, r, p0.w));
   const worst = (a: readonly number[]) => Math.min(...matVec(mm, a));
   let weights: number[] | undefined;
   let primal = Number.NEGATIVE_INFINITY;
-  if (gwNorm > 1e-12 * maxNorm && !degenerate) {
+  if (gwNorm > 0) {
     const lam = r / gwNorm;
     weights = mean.map((x, i) => x + lam * w[i]);
     primal = worst(weights);

@@ -8,7 +8,7 @@
  * Frank-Wolfe duality gap `w^T M w - min_j (M w)_j`, which is 0 exactly at the KKT point.
  */
 import { ConfigError, DataError } from "../../errors.js";
-import { type Matrix, gramOfRows, matVec } from "../../util/linalg.js";
+import { type Matrix, dot, gramOfRows, matVec } from "../../util/linalg.js";
 import { nnqp } from "./solvers/nnqp.js";
 
 /**
@@ -29,8 +29,8 @@ export interface MinNormResult {
   readonly value: number;
   /**
    * KKT residual, relative: `max(w^T M w - min_j (M w)_j, max_j w_j |(M w)_j - w^T M w|)` over
-   * `max_j sum_k |M_jk| w_k` (0 at the optimum; the objective's excess is at most twice the
-   * first term).
+   * `max_j sum_k |M_jk| w_k` (floored at 1e-15 max_j M_jj; 0 at the optimum; the objective's
+   * excess is at most twice the first term).
    */
   readonly residual: number;
 }
@@ -39,7 +39,8 @@ export interface MinNormResult {
 export function minNormResidual(m: Matrix, w: readonly number[]): number {
   const mw = matVec(m, w);
   const v = w.reduce((s, wi, i) => s + wi * mw[i], 0);
-  let scale = 0;
+  // the size of the terms (M w)_j sums, floored at float64 resolution of the Gram matrix
+  let scale = 1e-15 * Math.max(...m.map((row, i) => row[i]));
   for (let j = 0; j < w.length; j++) {
     let s = 0;
     for (let k = 0; k < w.length; k++) s += Math.abs(m[j][k] * w[k]);
@@ -60,20 +61,30 @@ export function minNorm(m: Matrix): MinNormResult {
   if (t === 1) return { w: [1], value: Math.max(m[0][0], 0), residual: 0 };
   const sigma = Math.max(...m.map((row, i) => row[i]));
   if (!(sigma > 0)) return { w: new Array<number>(t).fill(1 / t), value: 0, residual: 0 };
-  // lifted points [g_i / sqrt(sigma); 1]: H = M / sigma + 1 1^T, q = -1
-  const h = m.map((row) => row.map((x) => x / sigma + 1));
-  const { x } = nnqp(h, new Array<number>(t).fill(-1));
-  const sum = x.reduce((a, b) => a + b, 0);
-  const w = sum > 0 ? x.map((xi) => xi / sum) : new Array<number>(t).fill(1 / t);
-  const mw = matVec(m, w);
-  return {
-    w,
-    value: Math.max(
-      w.reduce((s, wi, i) => s + wi * mw[i], 0),
-      0,
-    ),
-    residual: minNormResidual(m, w),
+  const value = (v: readonly number[]) => Math.max(dot(v, matVec(m, v)), 0);
+  // lifted points [g_i; l], target [0; l]: H = M + l^2 1 1^T, q = -l^2 1. Any l > 0 gives the
+  // answer; l^2 near the answer's squared norm keeps the most digits, so a second solve with
+  // l^2 = the first answer's value refines it when the norms span many orders of magnitude
+  const solve = (lift: number) => {
+    const h = m.map((row) => row.map((x) => (x + lift) / sigma));
+    const { x } = nnqp(h, new Array<number>(t).fill(-lift / sigma));
+    const sum = x.reduce((a, b) => a + b, 0);
+    let w = sum > 0 ? x.map((xi) => xi / sum) : new Array<number>(t).fill(1 / t);
+    // round-off leaves weights of ~1e-16 on vertices off the support: drop them when that is
+    // no worse (it matters when the min-norm point is 0, e.g. a zero gradient)
+    const big = Math.max(...w);
+    const clean = w.map((wi) => (wi < 1e-12 * big ? 0 : wi));
+    const cs = clean.reduce((a, b) => a + b, 0);
+    const cleaned = clean.map((wi) => wi / cs);
+    if (value(cleaned) <= value(w)) w = cleaned;
+    return { w, value: value(w), residual: minNormResidual(m, w) };
   };
+  let best = solve(sigma);
+  if (best.residual > 1e-13 && best.value < 1e-3 * sigma) {
+    const again = solve(Math.max(best.value, 1e-30 * sigma));
+    if (again.residual < best.residual) best = again;
+  }
+  return best;
 }
 
 /** Min-norm convex weights from a Gram matrix `M = G G^T`. */

@@ -47,13 +47,18 @@ function solveScaled(
     for (let i = 0; i < n; i++) s += 0.5 * b[i] * cb[i] - w[i] * phi(b[i]);
     return s;
   };
+  const resid = (b: readonly number[]) => {
+    const cb = matVec(c, b);
+    let res = 0;
+    for (let i = 0; i < n; i++) res = Math.max(res, Math.abs((b[i] ** (1 / p) * cb[i]) / w[i] - 1));
+    return res;
+  };
   let b = w.map((wi) => wi ** (p / (p + 1)));
   let fb = f(b);
   let it = 0;
   for (; it < maxIter; it++) {
     const cb = matVec(c, b);
-    let res = 0;
-    for (let i = 0; i < n; i++) res = Math.max(res, Math.abs((b[i] ** (1 / p) * cb[i]) / w[i] - 1));
+    const res = resid(b);
     if (res <= 1e-13) break;
     const grad = cb.map((x, i) => x - w[i] * b[i] ** (-1 / p));
     const h = c.map((row, i) =>
@@ -65,6 +70,14 @@ function solveScaled(
     );
     if (!delta) break;
     const slope = grad.reduce((s, g, i) => s + g * delta[i], 0);
+    // near the solution F stops resolving decreases; a full Newton step that cuts the residual
+    // is taken then (quadratic convergence)
+    const full = b.map((x, i) => x + delta[i]);
+    if (res < 1e-3 && full.every((x) => x > 0) && resid(full) < 0.5 * res) {
+      b = full;
+      fb = f(b);
+      continue;
+    }
     let step = 1;
     let moved = false;
     for (let k = 0; k < 80; k++) {

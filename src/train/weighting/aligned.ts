@@ -20,11 +20,12 @@ export type AlignedArgs = GradientModeArgs;
 export const alignedSchema = gradientSchema({});
 
 /** Aligned-MTL weights (task weights `w` = 1 for every task, as in the paper's experiments). */
-export function alignedWeights(gram: Matrix): number[] {
+export function alignedWeights(gram: Matrix, precision = 2 ** -23): number[] {
   const t = gram.length;
   const { values, vectors } = symmetricEigen(gram);
-  // Rank: eigenvalues above float32 round-off of the Gram matrix.
-  const tol = Math.max(values[0], 0) * t * 1.2e-7;
+  // Rank: eigenvalues above the round-off of the Gram matrix (float32 on the device, float64
+  // for host rows)
+  const tol = Math.max(values[0], 0) * t * precision;
   const rank = values.filter((l) => l > tol).length;
   // every gradient is zero: the update is 0 whatever the weights
   if (rank === 0) return new Array<number>(t).fill(1);
@@ -43,6 +44,8 @@ export function aligned(args: AlignedArgs = {}): WeightingStrategy<AlignedArgs> 
   const o = options("aligned", alignedSchema, args);
   const needs = needsFor(o.mode);
   return defineStrategy("aligned", needs, o, () =>
-    gradientInstance(needs, { solve: async (rows) => alignedWeights(await rows.gram()) }),
+    gradientInstance(needs, {
+      solve: async (rows) => alignedWeights(await rows.gram(), rows.precision),
+    }),
   );
 }

@@ -45,7 +45,7 @@ function closeUpToScale(a: readonly number[], b: readonly number[], tol: number,
 describe("gradient methods vs TorchJD 0.17 / cvxpy / scipy / LibMTL (fixed cases)", () => {
   for (const c of ref.cases) {
     it(c.name, async () => {
-      const w = async (name: string, opts: object = {}) =>
+      const w = async (name: string, opts: Record<string, unknown> = {}) =>
         (await weighting.aggregate(name, c.grads, opts)).weights as number[];
       // MGDA: the exact min-norm point (cvxpy, Clarabel); TorchJD's Frank-Wolfe is close
       // MGDA: the exact min-norm point (cvxpy, Clarabel); TorchJD's Frank-Wolfe is close. The

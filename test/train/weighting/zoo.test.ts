@@ -94,7 +94,10 @@ describe("zoo, hand-computed", () => {
     const reps = rows.map(() => tf.ones([1, 3]) as tf.Tensor2D);
     const out = await inst.transformGradients(grads, reps, ctx);
     const sum = [0, 0, 0];
-    for (const o of out) (await (o as tf.Tensor).data()).forEach((x, i) => (sum[i] += x));
+    for (const o of out)
+      (await (o as tf.Tensor).data()).forEach((x, i) => {
+        sum[i] += x;
+      });
     close(sum, graddropCombine(rows, u, [0, 0]));
     for (const t of [...grads, ...reps, ...(out as tf.Tensor[])]) t.dispose();
   });

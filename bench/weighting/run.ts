@@ -178,12 +178,13 @@ else {
     units: number[];
     batch: number;
     epochs: number;
+    pairs: number;
     rows: { strategy: string; needs: string; k: number; ms: number; ewMs: number; ratio: number }[];
     leaked: number;
   };
   lines.push("", `## ${ZOO}`, "");
   lines.push(
-    `Measured through the public \`model.fit\` (bench/weighting/zoo-time.ts), backend ${z.backend}: K regression tasks over one shared input array (each task its own Dataset of the same ${z.n} samples; task groups are not merged yet, so each task still draws its own batch and backbone pass), input ${z.dim} -> mlp [${z.units}] -> K heads, batch ${z.batch}, every task in every step, Adam, ${z.epochs} epochs per run. A step is the interval between consecutive step events within an epoch (the whole loop step), median over the run; EW and the strategy alternate run by run (2 pairs) and the ratio is the median of the pairs' ratios. MoDo and SDMGrad draw 3 batches per step (3 x the passes; an epoch has a third of the steps). Tensors leaked: ${z.leaked}.`,
+    `Measured through the public \`model.fit\` (bench/weighting/zoo-time.ts), backend ${z.backend}: K regression tasks over one shared input array (each task its own Dataset of the same ${z.n} samples; task groups are not merged yet, so each task still draws its own batch and backbone pass), input ${z.dim} -> mlp [${z.units}] -> K heads, batch ${z.batch}, every task in every step, Adam, ${z.epochs} epochs per run. A step is the interval between consecutive step events within an epoch (the whole loop step), first quartile over the run (load spikes only lengthen steps); EW and the strategy alternate run by run (${z.pairs} pairs) and the ratio is the median of the pairs' ratios; the milliseconds are medians over the pairs. MoDo and SDMGrad draw 3 batches per step (3 x the passes; an epoch has a third of the steps). Tensors leaked: ${z.leaked}.`,
     "",
   );
   const ks = [...new Set(z.rows.map((r) => r.k))];

@@ -19,7 +19,14 @@ import type { Batch } from "../data/types.js";
 import { taskLoss } from "../model/loss.js";
 import type { ForwardContext } from "../model/params.js";
 import { Random } from "../util/random.js";
-import { type Outcome, type StepFn, type Work, collect, lossOf, weightedBackward } from "./step.js";
+import {
+  type Outcome,
+  type StepFn,
+  type Work,
+  collect,
+  lossOf,
+  weightedBackward,
+} from "./step-common.js";
 import type {
   GradientWeightingInstance,
   RepresentationTransformInstance,

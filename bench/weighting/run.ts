@@ -37,7 +37,10 @@ const reportPath = join(here, "REPORT.md");
 const previous = new Map<string, string>();
 if (existsSync(reportPath))
   for (const part of readFileSync(reportPath, "utf8").split("\n## ").slice(1)) {
-    const body = part.split("\nLoad average at the end")[0].trimEnd();
+    const body = part
+      .split("\nLoad average at the end")[0]
+      .replace(/\n+\(Kept from the previous run\.\)\s*$/, "")
+      .trimEnd();
     previous.set(body.split("\n")[0], `## ${body}`);
   }
 const keep = (heading: string) => {
@@ -179,6 +182,7 @@ else {
     batch: number;
     epochs: number;
     pairs: number;
+    load: [number, number];
     rows: { strategy: string; needs: string; k: number; ms: number; ewMs: number; ratio: number }[];
     leaked: number;
   };
@@ -198,12 +202,17 @@ else {
     const needs = z.rows.find((x) => x.strategy === n)?.needs ?? "";
     lines.push(`| ${n} | ${needs} | ${cells.join(" | ")} |`);
   }
+  lines.push(
+    "",
+    `Load average ${z.load[0].toFixed(1)} at the start of this measurement and ${z.load[1].toFixed(1)} at its end, on 2 cores shared with other sessions: EW's own step time moved by up to 2x between runs, so ratios within about +-30% of 1 are at this machine's noise level. What stands out beyond it: MoDo and SDMGrad at 3-4x (three batches, so three times the per-task backward passes per step; per sample they cost about what EW does), IMTL at 2x for K = 32 (the exact \`D U^T\` products: two [K-1, P] combinations and their product on the device, plus IMTL-L's transform in every task's tape), and the device-state methods (MoCo, DB-MTL, ExcessMTL) at 1.2-1.4x for K = 32 (element-wise updates of a [K, P] state).`,
+  );
 }
 
 const SOLVERS = "Solver time per step at K = 32, and certificate residuals";
 if (argv.includes("--skip-solvers")) keep(SOLVERS);
 else {
   const sv = result("solver-time.ts", []) as {
+    load: [number, number];
     cases: number;
     timingMs: Record<string, { old?: number; new: number }>;
     certificateCases: number;
@@ -211,7 +220,7 @@ else {
   };
   lines.push("", `## ${SOLVERS}`, "");
   lines.push(
-    `bench/weighting/solver-time.ts: the solvers alone on host float64 Gram matrices of K = 32 task gradients (P <= 1000; ${sv.cases} random sets of the property tests' kinds: conflicting, parallel, zero, duplicated, wide, aligned rows, norm ratios up to 1e6), the previous solvers (bench/weighting/previous, as at f73ee0b) and the new ones called alternately on the same set; median milliseconds per call.`,
+    `bench/weighting/solver-time.ts: the solvers alone on host float64 Gram matrices of K = 32 task gradients (P <= 1000; ${sv.cases} random sets of the property tests' kinds: conflicting, parallel, zero, duplicated, wide, aligned rows, norm ratios up to 1e6), the previous solvers (bench/weighting/previous, as at f73ee0b) and the new ones called alternately on the same set; median milliseconds per call; load average ${sv.load[0].toFixed(1)} at the start, ${sv.load[1].toFixed(1)} at the end. The new IMTL-G time is the exact \`D U^T\` products on float64 host rows (on the device they are one small matmul); the previous solvers' speed came with the residuals below.`,
     "",
     "| solver | previous | new |",
     "|---|---|---|",

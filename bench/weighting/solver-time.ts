@@ -7,6 +7,7 @@
  * the time is the solver's alone (the step's device work is in step-time / zoo-time).
  * Prints one JSON line. Usage: node --import tsx bench/weighting/solver-time.ts [--cases N]
  */
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import fc from "fast-check";
 import { cagradSolve } from "../../src/train/weighting/cagrad-solver.js";
@@ -27,6 +28,7 @@ import { nashWeights as oldNash } from "./previous/nash.js";
 
 const argv = process.argv;
 const nCases = argv.includes("--cases") ? Number(argv[argv.indexOf("--cases") + 1]) : 1500;
+const load0 = loadavg()[0];
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 // K = 32 timing
@@ -112,6 +114,7 @@ for (const c of fc.sample(gradCases(), { numRuns: nCases, seed: 42 })) {
 }
 console.log(
   JSON.stringify({
+    load: [load0, loadavg()[0]],
     k: 32,
     p: "<=1000",
     cases: big.length,

@@ -12,6 +12,7 @@
  * Prints one JSON line. Usage: node --import tsx bench/weighting/zoo-time.ts [--backend wasm|cpu]
  *   [--ks 2,8,32] [--epochs 3]
  */
+import { loadavg } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { model } from "../../src/api/model.js";
@@ -31,6 +32,7 @@ const epochs = Number(arg("--epochs", "3"));
 const N = 512;
 const DIM = 64;
 const BATCH = 64;
+const UNITS = [128, 128];
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 /** The first quartile: the machine is shared, and load spikes only ever lengthen a step. */
 const quartile = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 4)];
@@ -53,7 +55,7 @@ function data(k: number) {
 }
 
 async function stepMs(k: number, s: WeightingStrategy<object>, d: ReturnType<typeof data>) {
-  let m = model({ input: [DIM] }).backbone(mlp({ units: [128, 128] })) as ReturnType<typeof model>;
+  let m = model({ input: [DIM] }).backbone(mlp({ units: UNITS })) as ReturnType<typeof model>;
   for (const t of Object.keys(d)) m = m.head(t, regression(1)) as typeof m;
   const times: number[] = [];
   let last: { epoch: number; t: number } | undefined;
@@ -78,6 +80,7 @@ async function stepMs(k: number, s: WeightingStrategy<object>, d: ReturnType<typ
   return quartile(times);
 }
 
+const load0 = loadavg()[0];
 await tf.setBackend(backend);
 await tf.ready();
 const names = [
@@ -139,9 +142,11 @@ console.log(
     backend,
     n: N,
     dim: DIM,
-    units: [64],
+    units: UNITS,
     batch: BATCH,
     epochs,
+    pairs,
+    load: [load0, loadavg()[0]],
     rows,
     leaked: tf.memory().numTensors - start,
   }),

@@ -84,13 +84,6 @@ export class NonFiniteGradientError extends PolytaskError {
   }
 }
 
-/** A numerical solver could not certify its answer (a KKT or duality-gap residual too large). */
-export class SolverError extends PolytaskError {
-  constructor(message: string, details: PolytaskErrorDetails = {}) {
-    super("E_SOLVER", message, details);
-  }
-}
-
 /** Shows a value compactly in an error message. */
 export function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);

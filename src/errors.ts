@@ -108,6 +108,17 @@ export class CheckpointError extends PolytaskError {
   }
 }
 
+/**
+ * A task's gradient holds a NaN or an infinite value (or its squared norm overflows float32).
+ * Gradient-based weighting strategies refuse such a step; the training loop rolls the step back
+ * and stops with reason "nanLoss", naming the task and the step.
+ */
+export class NonFiniteGradientError extends PolytaskError {
+  constructor(message: string, details: PolytaskErrorDetails = {}) {
+    super("E_NONFINITE_GRADIENT", message, details);
+  }
+}
+
 /** Shows a value compactly in an error message. */
 export function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);

@@ -12,6 +12,7 @@ import { backendInfo } from "../backend/select.js";
 import { disposeStep } from "../data/loader.js";
 import type { Dataset } from "../data/types.js";
 import type { Step } from "../data/types.js";
+import { NonFiniteGradientError } from "../errors.js";
 import type { ModelDef, WeightMap } from "../model/spec.js";
 import { specToJSON } from "../model/spec.js";
 import { epochLog, logKeys } from "./epochLog.js";
@@ -163,7 +164,7 @@ async function loop(
       val: s.val,
       metricsFor,
       evalBatchSize: opts.evalBatchSize,
-      extra: p.analysis.flush(),
+      extra: { ...p.analysis.flush(), ...(p.instance.flushLogs?.() ?? {}) },
     });
     p.history.push(log);
     p.stats.reset();
@@ -233,7 +234,9 @@ async function trainStep(
         clipNorm: opts.clipNorm,
         clipValue: opts.clipValue,
       });
-    const probe = nonFiniteProbe(opts.checkFinite === false ? [] : p.watched);
+    const probe = nonFiniteProbe(
+      opts.checkFinite === false ? [] : [...p.watched, ...(p.instance.stateVariables ?? [])],
+    );
     const read = await readStep(tasks, res, probe);
     probe.dispose();
     const bad = tasks.findIndex(
@@ -279,6 +282,14 @@ async function trainStep(
     return { losses, weights, ...(gradientCosine ? { gradientCosine } : {}) };
   } catch (e) {
     await tx.restore();
+    // a strategy refused a NaN or infinite task gradient: the same stop as a NaN loss
+    if (e instanceof NonFiniteGradientError)
+      return {
+        stop: {
+          reason: "nanLoss",
+          message: `${e.message.replace(/ at step \d+\.$/, "")} at step ${clock.step} (epoch ${clock.epoch}); training stopped with the weights of the last finite step. Lower the learning rate or check the task's data.`,
+        },
+      };
     throw e;
   } finally {
     if (res) disposeStepResult(res);

@@ -114,6 +114,7 @@ export async function buildParts(
     epochs: s.epochs,
     mode: s.strategy.needs === "losses" ? undefined : "all",
     group: opts.group,
+    samples: s.strategy.samples ?? 1,
   });
   // the heads of a task group that read one representation become one bank (heads/bank.ts)
   const net = await Network.build(def, s.seed, {
@@ -225,9 +226,19 @@ export async function buildParts(
       parts,
       async snapshot() {
         const rngs = [random, weightingRandom].map((r) => ({ r, s: r.getState() }));
-        // strategies whose state lives in JS (not in variables) are restored from their state
-        const jsState = instance.variables.length === 0 ? await instance.getState() : undefined;
-        const vars = snapshotVariables([...watched, ...stateParams]);
+        // strategies whose state lives in JS (not in variables) are restored from their state;
+        // those with device state (variables, stateVariables) save their host part cheaply
+        const hosted = instance.saveHost !== undefined;
+        const jsState = hosted
+          ? instance.saveHost?.()
+          : instance.variables.length === 0 && !instance.stateVariables?.length
+            ? await instance.getState()
+            : undefined;
+        const vars = snapshotVariables([
+          ...watched,
+          ...stateParams,
+          ...(instance.stateVariables ?? []),
+        ]);
         const opt = optimizer.snapshot();
         let done = false;
         const all = combineSnapshots([vars, opt]);
@@ -237,7 +248,8 @@ export async function buildParts(
             done = true;
             all.restore();
             for (const { r, s: st } of rngs) r.setState(st);
-            if (jsState !== undefined) instance.setState(jsState);
+            if (hosted) instance.restoreHost?.(jsState);
+            else if (jsState !== undefined) instance.setState(jsState);
           },
           release: () => {
             if (done) return;

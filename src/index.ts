@@ -11,6 +11,7 @@ export {
   DataError,
   BackendError,
   CheckpointError,
+  NonFiniteGradientError,
 } from "./errors.js";
 export type { PolytaskErrorDetails } from "./errors.js";
 
@@ -95,6 +96,7 @@ export {
   weightingNames,
 } from "./train/weighting/registry.js";
 export type { GradientMode } from "./train/weighting/define.js";
+export type { AggregateOptions, Aggregation } from "./train/weighting/index.js";
 export { arch } from "./model/arch/index.js";
 export type { MmoeArgs, CrossStitchArgs, PleArgs } from "./model/arch/index.js";
 export * as analysis from "./eval/analysis/index.js";

@@ -25,9 +25,12 @@ const load = loadavg().map((x) => Math.round(x * 100) / 100);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 interface Timing {
-  /** Median wall-clock and CPU seconds per epoch of one job. */
+  /** Median wall-clock and CPU seconds per epoch of one job, and their sums over its epochs. */
   wall: number;
   cpu: number;
+  wallTotal: number;
+  cpuTotal: number;
+  epochs: number;
 }
 
 /** Runs the given configurations at once, `threads` each, `n` epochs: per job its timing. */
@@ -77,6 +80,9 @@ async function batch(
           resolve({
             wall: median(h.epochs.map((e) => e.seconds)),
             cpu: median(h.epochs.map((e) => e.cpuSeconds ?? Number.NaN)),
+            wallTotal: h.epochs.reduce((a, e) => a + e.seconds, 0),
+            cpuTotal: h.epochs.reduce((a, e) => a + (e.cpuSeconds ?? Number.NaN), 0),
+            epochs: h.epochs.length,
           });
       }),
     );
@@ -88,31 +94,44 @@ const modes = [
   { mode: "1x2", jobs: 1, threads: 2 },
   { mode: "2x1", jobs: 2, threads: 1 },
 ];
-const timings: Record<string, Timing[]> = { "1x2": [], "2x1": [] };
+const timings: Record<string, Timing[][]> = { "1x2": [], "2x1": [] };
+const rawRounds: { round: number; mode: string; load: number; jobs: Timing[] }[] = [];
 for (let r = 0; r < rounds; r++)
   for (const m of r % 2 === 0 ? modes : [...modes].reverse()) {
     const t = await batch(`${m.mode}-r${r}`, Array(m.jobs).fill("uniform"), m.threads, epochs);
-    timings[m.mode].push(...t);
+    timings[m.mode].push(t);
+    rawRounds.push({ round: r, mode: m.mode, load: loadavg()[0], jobs: t });
     console.log(
       `round ${r} ${m.mode}: ${t.map((x) => `${x.wall.toFixed(1)} s wall, ${x.cpu.toFixed(1)} s cpu`).join("; ")} per epoch (load ${loadavg()[0].toFixed(1)})`,
     );
   }
+// Throughput of a mode: all its job-epochs over the time its batches took (a batch lasts as
+// long as its slowest job's epochs), summed over the alternating rounds, so that a round at a
+// heavier load weighs in by its duration. `coresUsed`: CPU seconds over that time.
 const result = modes.map((m) => {
-  const wall = median(timings[m.mode].map((t) => t.wall));
-  const cpu = median(timings[m.mode].map((t) => t.cpu));
+  const batches = timings[m.mode];
+  const span = batches.reduce((a, b) => a + Math.max(...b.map((t) => t.wallTotal)), 0);
+  const jobEpochs = batches.reduce((a, b) => a + b.reduce((x, t) => x + t.epochs, 0), 0);
+  const cpu = batches.reduce((a, b) => a + b.reduce((x, t) => x + t.cpuTotal, 0), 0);
   return {
     ...m,
-    secondsPerEpoch: wall,
-    cpuSecondsPerEpoch: cpu,
-    epochsPerHour: (m.jobs * 3600) / wall,
-    epochsPerCpuHour: 3600 / cpu,
+    secondsPerEpoch: median(batches.flat().map((t) => t.wall)),
+    cpuSecondsPerEpoch: median(batches.flat().map((t) => t.cpu)),
+    epochsPerHour: (jobEpochs * 3600) / span,
+    epochsPerCpuHour: (jobEpochs * 3600) / cpu,
+    coresUsed: cpu / span,
   };
 });
-// The machine is shared and loaded: wall-clock rates swing with the other work, while CPU
-// seconds per epoch (both modes run the same number of threads, so they get the same share
-// at nice 19) measure how efficiently each mode turns CPU into epochs.
-const best = result.reduce((a, b) => (b.epochsPerCpuHour > a.epochsPerCpuHour ? b : a));
-console.log(`more epochs per CPU hour: ${best.mode} (${best.epochsPerCpuHour.toFixed(0)})`);
+const best = result.reduce((a, b) => (b.epochsPerHour > a.epochsPerHour ? b : a));
+console.log(
+  result
+    .map(
+      (m) =>
+        `${m.mode}: ${m.epochsPerHour.toFixed(0)} epochs/h, ${m.epochsPerCpuHour.toFixed(0)} epochs per CPU hour, ${m.coresUsed.toFixed(2)} cores used`,
+    )
+    .join("; "),
+);
+console.log(`more epochs per hour: ${best.mode}`);
 const perConfig: Record<string, number> = {};
 const perConfigCpu: Record<string, number> = {};
 for (let i = 0; i < CONFIGS.length; i += best.jobs) {
@@ -133,6 +152,7 @@ writeJson(join(HERE, "throughput.json"), {
   epochs,
   rounds,
   modes: result,
+  rawRounds,
   best: best.mode,
   configEpochs,
   perConfig,

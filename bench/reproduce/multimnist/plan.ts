@@ -68,6 +68,8 @@ export interface Campaign {
   threadsPerJob: number;
   /** Backend name for useBackend (undefined: the best available, native tensorflow here). */
   backend?: string;
+  /** The command line that created the campaign (for the report). */
+  createdBy?: string;
 }
 
 export const DEFAULT_CAMPAIGN: Campaign = {

@@ -4,12 +4,12 @@
  */
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { type Cell, type Row, searchTable, table, withinGoal } from "./aggregate.js";
 import { type Method, TABLE3, lrTag } from "./plan.js";
 import { fullPlan, progress } from "./progress.js";
 import { GRADNORM_OPTIONS, scheduleOf } from "./recipe.js";
-import { HERE, historyOf, readEvents, readJson, writeJson } from "./store.js";
+import { DEFAULT_ROOT, HERE, historyOf, readEvents, readJson, writeJson } from "./store.js";
 
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "-");
 const show = (c: Cell) =>
@@ -36,12 +36,30 @@ interface Throughput {
     cpuSecondsPerEpoch?: number;
     epochsPerHour: number;
     epochsPerCpuHour?: number;
+    coresUsed?: number;
   }[];
   best?: string;
   configEpochs?: number;
   perConfig?: Record<string, number>;
   perConfigCpu?: Record<string, number>;
   perConfigMode?: string;
+  rawRounds?: {
+    round: number;
+    mode: string;
+    load: number;
+    jobs: { wallTotal: number; epochs: number }[];
+  }[];
+}
+
+/** Epochs per hour of each alternating round (the spread shows the machine's noise). */
+function roundRates(t: Throughput): string {
+  return (t.rawRounds ?? [])
+    .map((r) => {
+      const span = Math.max(...r.jobs.map((j) => j.wallTotal));
+      const n = r.jobs.reduce((a, j) => a + j.epochs, 0);
+      return `round ${r.round} ${r.mode} ${((n * 3600) / span).toFixed(0)}/h (load ${r.load.toFixed(1)})`;
+    })
+    .join(", ");
 }
 
 function tableMd(rows: Record<Method, Row>): string[] {
@@ -126,6 +144,7 @@ export function writeReport(root: string, outDir: string = HERE): { json: string
       ]),
     ),
     ablations,
+    campaign: c,
     status,
     machine,
     timings: {
@@ -193,14 +212,17 @@ export function writeReport(root: string, outDir: string = HERE): { json: string
     md.push(...tableMd(rows as Record<Method, Row>), "");
   }
   md.push("## Commands", "");
+  const at = resolve(root) === DEFAULT_ROOT ? "" : ` --root ${root}`;
   md.push(
     "```sh",
     "# start, or continue after a session ended (skips finished runs, resumes unfinished ones)",
-    "node --import tsx bench/reproduce/multimnist/run.ts start",
-    "node --import tsx bench/reproduce/multimnist/run.ts status   # progress",
-    "node --import tsx bench/reproduce/multimnist/run.ts report   # this file and results.json",
-    "node --import tsx bench/reproduce/multimnist/run.ts stop     # jobs checkpoint and exit",
+    `node --import tsx bench/reproduce/multimnist/run.ts start${at}`,
+    `node --import tsx bench/reproduce/multimnist/run.ts status${at}   # progress`,
+    `node --import tsx bench/reproduce/multimnist/run.ts report${at}   # this file and results.json`,
+    `node --import tsx bench/reproduce/multimnist/run.ts stop${at}     # jobs checkpoint and exit`,
     "```",
+    "",
+    `The campaign was created by \`${c.createdBy ?? "?"}\`; its settings (campaign.json; \`start\` with no flags keeps them): \`${JSON.stringify({ ...c, createdBy: undefined })}\`.`,
     "",
   );
   md.push("## Machine and timings", "");
@@ -218,11 +240,11 @@ export function writeReport(root: string, outDir: string = HERE): { json: string
       `- Parallelism (bench/reproduce/multimnist/measure.ts, ${throughput.date}, nice 19, load average ${throughput.load.join(", ")} at its start and ${throughput.loadEnd?.join(", ") ?? "?"} at its end; ${throughput.rounds ?? 1} alternating round(s) of ${throughput.epochs} uniform epochs per job on the full data): ${throughput.modes
         .map(
           (m) =>
-            `${m.jobs} job(s) x ${m.threads} thread(s): ${m.secondsPerEpoch.toFixed(1)} s wall and ${m.cpuSecondsPerEpoch?.toFixed(1) ?? "?"} CPU s per epoch per job (${m.epochsPerHour.toFixed(0)} epochs/h at that load, ${m.epochsPerCpuHour?.toFixed(0) ?? "?"} epochs per CPU hour)`,
+            `${m.jobs} job(s) x ${m.threads} thread(s): ${m.secondsPerEpoch.toFixed(1)} s wall and ${m.cpuSecondsPerEpoch?.toFixed(1) ?? "?"} CPU s per epoch per job (all rounds: ${m.epochsPerHour.toFixed(0)} epochs/h, ${m.epochsPerCpuHour?.toFixed(0) ?? "?"} epochs per CPU hour, ${m.coresUsed?.toFixed(2) ?? "?"} cores used)`,
         )
         .join(
           "; ",
-        )}. Chosen: ${throughput.best ?? "?"} (more epochs per CPU hour; at nice 19 both modes get the same share of a loaded machine, since they run the same number of threads).`,
+        )}. Faster over all rounds: ${throughput.best ?? "?"} (every job-epoch over the time the batches took); per round: ${roundRates(throughput)}.`,
     );
     if (throughput.perConfig)
       md.push(

@@ -74,7 +74,10 @@ function settings(): Partial<Campaign> {
 /** Creates the campaign, or updates the settings that do not change results. */
 function campaign(): Campaign {
   const s = settings();
-  const c = openCampaign(root, s);
+  const c = openCampaign(root, {
+    ...s,
+    createdBy: `node --import tsx bench/reproduce/multimnist/run.ts ${process.argv.slice(2).join(" ")}`,
+  });
   const tuned = {
     ...c,
     ...(s.parallel ? { parallel: s.parallel } : {}),

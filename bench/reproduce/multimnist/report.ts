@@ -129,7 +129,7 @@ export function writeReport(root: string, outDir: string = HERE): { json: string
         uniform: "ew",
         uncertainty: "uncertainty()",
         gradnorm: `gradnorm(${JSON.stringify(GRADNORM_OPTIONS)})`,
-        mgda: 'mgda({ mode: "representation" }) (MGDA-UB, no gradient normalisation)',
+        mgda: 'mgda({ mode: "representation" })',
       },
     },
     methods: paper,
@@ -184,7 +184,7 @@ export function writeReport(root: string, outDir: string = HERE): { json: string
     `- Learning rate: searched over {${c.lrGrid.map(lrTag).join(", ")}} per configuration on seed ${c.seeds[0]} for ${c.searchEpochs} epochs, picked by best mean validation accuracy. Seed ${c.seeds[0]}'s final run continues its search run at the chosen rate (the step schedule depends only on the epoch, so the first ${c.searchEpochs} epochs are the same).`,
     "- Single task: one run per digit with one head (`left` or `right`), EW.",
     `- GradNorm: \`${json.protocol.weighting.gradnorm}\`. Sener & Koltun do not state GradNorm's alpha, and their released code has no GradNorm; alpha = 1.5 is Chen et al.'s NYUv2 value (polytask's default); gradients of all shared parameters (which contain GradNorm's 'last shared layer').`,
-    `- MGDA-UB: \`${json.protocol.weighting.mgda}\`; the task group gives one backbone pass per step; the paper's version has no gradient normalisation (the released code's \`loss+\` is optional there).`,
+    `- MGDA-UB: \`${json.protocol.weighting.mgda}\` (min-norm weights of the gradients of the shared representation); the left/right task group gives one backbone pass per step; no gradient normalisation, as in the paper (the released code's \`loss+\` normalisation is optional there and left out of the paper).`,
     "- Uncertainty: `uncertainty()` (Kendall et al.; learnable log-variances from 0).",
     "",
   );

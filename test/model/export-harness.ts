@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { type Model, model } from "../../src/api/model.js";
+import { fromArrays } from "../../src/data/from-arrays.js";
 import type { Dataset } from "../../src/data/types.js";
 import { crossStitch } from "../../src/model/arch/crossStitch.js";
 import { mmoe } from "../../src/model/arch/mmoe.js";
@@ -146,6 +147,21 @@ export function exportCases(pretrainedPath: string): ExportCase[] {
           .head("multi", multiLabel(3, { hidden: [4] }))
           .head("cls", classifier(2)),
       data: () => ({ multi: toyMultiLabel(48), cls: toyTasks(48).cls }),
+    },
+    {
+      // trained as a task group: the two same-shaped heads train as one bank (heads/bank.ts)
+      name: "group-head-bank",
+      model: () =>
+        model({ input: [8] })
+          .backbone(mlp({ units: [8] }))
+          .head("a", classifier(2))
+          .head("b", classifier(2)),
+      data: () => {
+        const { cls } = toyTasks(48);
+        const x = cls.x as Float32Array;
+        const b = Int32Array.from({ length: cls.size }, (_, i) => (x[i * 8 + 2] > 0 ? 1 : 0));
+        return fromArrays({ x, y: { a: cls.y, b }, inputShape: [8], name: "ab" });
+      },
     },
     {
       name: "mmoe",

@@ -26,7 +26,8 @@ progress and test metrics, and writes an offline HTML report.
   --out DIR   where report.html goes (default runs/demo, or runs/demo-quick with --quick)`,
   },
   train: {
-    usage: "train <config.json> [--resume] [--checkpoint-every N] [--metrics F.csv] [--result F.json]",
+    usage:
+      "train <config.json> [--resume] [--checkpoint-every N] [--metrics F.csv] [--result F.json]",
     summary: "train from a JSON config; writes a checkpoint and an HTML report",
     details: "",
     ownHelp: true,

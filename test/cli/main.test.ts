@@ -13,8 +13,15 @@ async function capture(argv: string[]): Promise<{ code: number; out: string; err
   const err: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
   const ewrite = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => out.push(String(s)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => err.push(String(s)) > 0) as typeof process.stderr.write;
+  // only strings: the test runner's own messages (binary chunks) pass through
+  const grab =
+    (into: string[], pass: typeof process.stdout.write) =>
+    (chunk: unknown, ...rest: unknown[]): boolean =>
+      typeof chunk === "string"
+        ? into.push(chunk) > 0
+        : (pass as (...a: unknown[]) => boolean)(chunk, ...rest);
+  process.stdout.write = grab(out, write) as typeof process.stdout.write;
+  process.stderr.write = grab(err, ewrite) as typeof process.stderr.write;
   try {
     const code = await main(argv);
     return { code, out: out.join(""), err: err.join("") };
@@ -31,7 +38,9 @@ describe("polytask --help", () => {
         const r = await capture([...name.split(" "), flag]);
         assert.equal(r.code, 0, r.err);
         // commands with their own usage text print it; the others print help.ts's
-        const head = COMMANDS[name].ownHelp ? `usage: polytask ${name} ` : `usage: polytask ${COMMANDS[name].usage}\n`;
+        const head = COMMANDS[name].ownHelp
+          ? `usage: polytask ${name} `
+          : `usage: polytask ${COMMANDS[name].usage}\n`;
         assert.ok(r.out.startsWith(head), r.out);
         assert.equal(r.err, "");
       });

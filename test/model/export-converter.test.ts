@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { converterVenv } from "../../src/model/export/converter.js";
+import { converterProblem, converterVenv } from "../../src/model/export/converter.js";
 import { useCpu } from "../train/helpers.js";
 import {
   type LoadJob,
@@ -24,10 +24,8 @@ import {
 } from "./export-harness.js";
 
 const python = join(converterVenv(), "bin", "python");
-const ready = existsSync(join(converterVenv(), "polytask-converter.json")) && existsSync(python);
-const skip = ready
-  ? false
-  : `the TensorFlow.js converter is not set up in ${converterVenv()} (npx polytask native setup, then npx polytask export --setup)`;
+const problem = converterProblem();
+const skip = problem ?? false; // says what is missing and how to set it up
 if (skip) console.log(`# SKIP converter formats: ${skip}`);
 
 // the cases whose layers differ most: two inputs, two outputs of one shape and the

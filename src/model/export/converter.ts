@@ -32,6 +32,28 @@ function sitePackages(venv: string): string | undefined {
   return py ? join(lib, py, "site-packages") : undefined;
 }
 
+const PTH = "polytask-native-tensorflow.pth";
+
+/**
+ * Why the converter cannot run now (not installed, or the native TensorFlow it shares is gone),
+ * or undefined when it is ready.
+ */
+export function converterProblem(): string | undefined {
+  const venv = converterVenv();
+  if (!existsSync(join(venv, MARKER)) || !existsSync(join(venv, "bin", "python")))
+    return `the TensorFlow.js converter is not installed in ${venv} (npx polytask native setup, then npx polytask native converter)`;
+  const site = sitePackages(venv);
+  let shared = "";
+  try {
+    shared = readFileSync(join(site as string, PTH), "utf8").trim();
+  } catch {
+    return `${venv} does not name the native TensorFlow it shares (${PTH})`;
+  }
+  if (!existsSync(join(shared, "tensorflow")))
+    return `the native TensorFlow the converter shares (${shared}) is gone (rerun npx polytask native setup)`;
+  return undefined;
+}
+
 /** The native setup's TensorFlow wheel: its site-packages and version, if set up. */
 function nativeTensorflow(): { site: string; version: string; python: string } | undefined {
   const venv = join(nativeDir(), "venv");
@@ -78,7 +100,7 @@ async function pip(python: string, args: string[], what: string): Promise<void> 
 export async function ensureConverter(log: (line: string) => void): Promise<string> {
   const venv = converterVenv();
   const python = join(venv, "bin", "python");
-  if (existsSync(join(venv, MARKER)) && existsSync(python)) return python;
+  if (converterProblem() === undefined) return python;
   const tf = nativeTensorflow();
   if (!tf)
     throw new ExportError(
@@ -100,7 +122,7 @@ export async function ensureConverter(log: (line: string) => void): Promise<stri
     }
   }
   const site = sitePackages(venv) as string;
-  writeFileSync(join(site, "polytask-native-tensorflow.pth"), `${tf.site}\n`);
+  writeFileSync(join(site, PTH), `${tf.site}\n`);
   await pip(python, tensorflowRequirements(tf.site), "TensorFlow's Python dependencies");
   await pip(
     python,

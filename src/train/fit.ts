@@ -2,10 +2,11 @@
  * The training loop: a short loop over stateful parts. `setupFit` resolves the options;
  * `buildParts` makes the network, loader, optimizer, strategy, RNGs, regulariser and epoch
  * accumulator, each of which gets and sets its own state and disposes itself. Per step:
- * snapshot -> `computeStep` (the strategy's `needs` picks the step function) -> `updateOrAccumulate` (the optimizer, or the open accumulation window) ->
- * one device read (losses, weights, finiteness of the updated weights, predictions) -> commit or
- * roll back. Early stopping, checkpoints, `verbose` and the live view are ordinary listeners that
- * get a `TrainingControl`. Stops at a step boundary on an AbortSignal, SIGINT, a kernel
+ * snapshot -> `computeStep` (the strategy's `needs` picks the step function) ->
+ * `updateOrAccumulate` (the optimizer, or the open accumulation window) -> one device read
+ * (losses, weights, finiteness of the updated weights, predictions) -> commit or roll back.
+ * Early stopping, checkpoints, `verbose` and the live view are ordinary listeners that get a
+ * `TrainingControl`. Stops at a step boundary on an AbortSignal, SIGINT, a kernel
  * interrupt, a listener's request or a non-finite step, always leaving a consistent model.
  */
 import { backendInfo } from "../backend/select.js";

@@ -119,6 +119,13 @@ export class NonFiniteGradientError extends PolytaskError {
   }
 }
 
+/** A model (a backbone, head, architecture or format) cannot be exported as asked. */
+export class ExportError extends PolytaskError {
+  constructor(message: string, details: PolytaskErrorDetails = {}) {
+    super("E_EXPORT", message, details);
+  }
+}
+
 /** Shows a value compactly in an error message. */
 export function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);

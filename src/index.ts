@@ -12,6 +12,7 @@ export {
   BackendError,
   CheckpointError,
   NonFiniteGradientError,
+  ExportError,
 } from "./errors.js";
 export type { PolytaskErrorDetails } from "./errors.js";
 
@@ -117,6 +118,7 @@ export {
   ParamFactory,
   fileLoadHandler,
   fileSaveHandler,
+  EXPORT_FORMATS,
 } from "./model/index.js";
 export type {
   Architecture,
@@ -127,6 +129,12 @@ export type {
   HeadArgs,
   ModelSpecJSON,
   ForwardContext,
+  ExportFormat,
+  ExportInfo,
+  ExportOptions,
+  ExportedInput,
+  ExportedOutput,
+  LayerFn,
   Module,
   Param,
   Shape,

@@ -8,6 +8,7 @@ import { create as createSampler } from "../data/samplers/index.js";
 import type { Dataset } from "../data/types.js";
 import { CheckpointError } from "../errors.js";
 import type { EvaluateOptions, Evaluation } from "../eval/evaluate.js";
+import type { ExportInfo, ExportOptions } from "../model/export/index.js";
 import { Network } from "../model/network.js";
 import { specFromJSON, specToJSON } from "../model/spec.js";
 import { type ReportArgs, report as writeReport } from "../notebook/report.js";
@@ -95,6 +96,15 @@ export class Run<T extends string = string> {
     const weights = this.model.def.weights;
     if (!weights) throw new Error("internal: a Run always carries weights");
     await writeCheckpoint(dir, { spec: specToJSON(this.model.def), weights, state: this.state });
+  }
+
+  /**
+   * Exports the trained model for inference without polytask: `{ format: "tfjs-layers" }`
+   * (default; `tf.loadLayersModel`), `"tfjs-graph"` (`tf.loadGraphModel`) or `"savedmodel"`
+   * (TensorFlow; both need `npx polytask native setup`). One output per task, named after it.
+   */
+  export(dir: string, opts?: ExportOptions): Promise<ExportInfo> {
+    return this.model.export(dir, opts);
   }
 
   /**

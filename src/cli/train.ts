@@ -1,6 +1,8 @@
 /**
- * `polytask train <config.json>`: trains from a JSON config and writes the checkpoint and an
- * offline HTML report. The config names everything the fluent API takes:
+ * `polytask train <config.json>`: trains from a JSON config and writes the checkpoint to `out`
+ * and an offline HTML report to `out/report.html`; `out` and dataset `path`s are resolved
+ * against the config file's folder. README, "polytask train", documents the format; the config
+ * names everything the fluent API takes:
  *
  * {
  *   "backend": "wasm",                               // optional, else the best available
@@ -70,7 +72,10 @@ async function loadSource(src: SourceConfig, field: string, baseDir: string): Pr
 
 export const TRAIN_USAGE = `usage: polytask train <config.json> [options]
 
-Trains from a JSON config (see README, "polytask train") and writes the checkpoint to its "out".
+Trains from a JSON config (see README, "polytask train"; examples/train-mnist-fashion.json is a
+complete one), prints test metrics for tasks with a "test" source, and writes the checkpoint to
+its "out" (default runs/train) and an offline HTML report to <out>/report.html. "out" and
+dataset "path"s are resolved against the config file's folder, not the working directory.
 
 Options:
   --resume                continue from the checkpoint at "out" when there is one (exactly where
@@ -229,5 +234,11 @@ export async function trainCommand(args: string[]): Promise<number> {
     );
     await rename(tmp, path);
   }
+  const report = await pt.report(
+    join(out, "report.html"),
+    { history: run.history, config: run.config, name: file, evaluation },
+    { title: `polytask train ${file}` },
+  );
+  console.log(`report: ${report} (offline HTML: curves, weights, tables, config)`);
   return 0;
 }

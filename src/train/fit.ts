@@ -2,10 +2,11 @@
  * The training loop: a short loop over stateful parts. `setupFit` resolves the options;
  * `buildParts` makes the network, loader, optimizer, strategy, RNGs, regulariser and epoch
  * accumulator, each of which gets and sets its own state and disposes itself. Per step:
- * snapshot -> `computeStep` (the strategy's `needs` picks the step function) -> `applyUpdate` ->
- * one device read (losses, weights, finiteness of the updated weights, predictions) -> commit or
- * roll back. Early stopping, checkpoints, `verbose` and the live view are ordinary listeners that
- * get a `TrainingControl`. Stops at a step boundary on an AbortSignal, SIGINT, a kernel
+ * snapshot -> `computeStep` (the strategy's `needs` picks the step function) ->
+ * `updateOrAccumulate` (the optimizer, or the open accumulation window) -> one device read
+ * (losses, weights, finiteness of the updated weights, predictions) -> commit or roll back.
+ * Early stopping, checkpoints, `verbose` and the live view are ordinary listeners that get a
+ * `TrainingControl`. Stops at a step boundary on an AbortSignal, SIGINT, a kernel
  * interrupt, a listener's request or a non-finite step, always leaving a consistent model.
  */
 import { backendInfo } from "../backend/select.js";
@@ -26,7 +27,7 @@ import { setupFit } from "./setup.js";
 import { type TrainState, epochLosses } from "./state.js";
 import { type StepResult, computeStep, disposeStepResult } from "./step.js";
 import { nonFiniteProbe } from "./transaction.js";
-import { applyUpdate, observeAfterStep } from "./update.js";
+import { observeAfterStep, updateOrAccumulate } from "./update.js";
 
 /** What `fit` produces: the trained weights and everything needed to resume. */
 export interface FitResult {
@@ -130,7 +131,8 @@ async function loop(
         disposeStep(batch);
         throw e;
       }
-      const outcome = await trainStep(p, s, opts, batch, lr);
+      const endOfEpoch = stepInEpoch === loader.stepsPerEpoch - 1;
+      const outcome = await trainStep(p, s, opts, batch, lr, endOfEpoch);
       if ("stop" in outcome) {
         stop = outcome.stop;
         break;
@@ -197,6 +199,7 @@ async function trainStep(
   opts: FitOptions<string>,
   batch: Step,
   lr: number,
+  endOfEpoch: boolean,
 ): Promise<StepOutcome> {
   const { tasks } = s;
   const { clock } = p;
@@ -222,18 +225,20 @@ async function trainStep(
       random: p.random,
       repDropout: opts.regularize?.dropout ?? 0,
     });
-    const any = res.active.some((a) => a);
-    if (any)
-      applyUpdate({
-        res,
-        trainable: p.trainable,
-        instance: p.instance,
-        reg: p.reg,
-        optimizer: p.optimizer,
-        lr,
-        clipNorm: opts.clipNorm,
-        clipValue: opts.clipValue,
-      });
+    const updated = updateOrAccumulate({
+      grads: res.grads,
+      trainable: p.trainable,
+      instance: p.instance,
+      reg: p.reg,
+      optimizer: p.optimizer,
+      lr,
+      step: clock.step,
+      multipliers: p.multipliers,
+      accumulator: p.accumulator,
+      endOfEpoch,
+      clipNorm: opts.clipNorm,
+      clipValue: opts.clipValue,
+    });
     const probe = nonFiniteProbe(
       opts.checkFinite === false ? [] : [...p.watched, ...(p.instance.stateVariables ?? [])],
     );
@@ -261,7 +266,7 @@ async function trainStep(
     }
     tx.release();
     p.stats.current.addStep(read, res.outputs);
-    if (any)
+    if (updated)
       await observeAfterStep(
         p.net,
         tasks,

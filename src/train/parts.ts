@@ -15,8 +15,10 @@ import { defaultListeners } from "./defaults.js";
 import { EarlyStopping } from "./earlyStopping.js";
 import { EpochStats, type EpochStatsState } from "./epochLog.js";
 import type { EpochLog, TrainingListener } from "./events.js";
+import { GradientAccumulator } from "./grad-accumulator.js";
 import { StopController } from "./interrupt.js";
 import { CheckpointListener, VerboseListener } from "./listeners.js";
+import { LrMultipliers } from "./optimizers/multipliers.js";
 import type { OptimizerInstance } from "./optimizers/types.js";
 import type { FitOptions } from "./options.js";
 import { Regularizer } from "./regularize.js";
@@ -84,6 +86,10 @@ export interface RunParts {
   readonly watched: readonly import("@tensorflow/tfjs").Variable[];
   readonly loader: MultiTaskLoader;
   readonly optimizer: OptimizerInstance;
+  /** Per-part learning-rate multipliers (`lrMultipliers`), when given. */
+  readonly multipliers?: LrMultipliers;
+  /** The open gradient-accumulation window (`accumulate` > 1). */
+  readonly accumulator?: GradientAccumulator;
   readonly instance: WeightingInstance;
   readonly reg: Regularizer;
   readonly random: Random;
@@ -136,6 +142,16 @@ export async function buildParts(
     disposers.push(() => instance.dispose());
     const optimizer = s.optimizer.create();
     disposers.push(() => optimizer.dispose());
+    const multipliers = s.lrMultipliers
+      ? new LrMultipliers(s.lrMultipliers, net.params)
+      : undefined;
+    const named = new Map<string, import("@tensorflow/tfjs").Variable>([
+      ...trainable.map((q) => [q.name, q.variable] as const),
+      ...instance.variables.map((v, i) => [`weighting/${i}`, v] as const),
+    ]);
+    const accumulator =
+      s.accumulate > 1 ? new GradientAccumulator(s.accumulate, (n) => named.get(n)) : undefined;
+    if (accumulator) disposers.push(() => accumulator.dispose());
     const reg = new Regularizer(trainable, opts.regularize, resume?.theta0);
     disposers.push(() => reg.dispose());
     const stopper = new StopController(opts.signal, opts.handleSigint ?? true);
@@ -191,6 +207,11 @@ export async function buildParts(
       ),
       stats,
       part(
+        "accumulator",
+        async () => accumulator?.getState(),
+        (v) => accumulator?.setState(v),
+      ),
+      part(
         "listeners",
         async () => {
           const out: Record<string, unknown> = {};
@@ -213,6 +234,8 @@ export async function buildParts(
       watched,
       loader,
       optimizer,
+      multipliers,
+      accumulator,
       instance,
       reg,
       random,
@@ -241,7 +264,7 @@ export async function buildParts(
         ]);
         const opt = optimizer.snapshot();
         let done = false;
-        const all = combineSnapshots([vars, opt]);
+        const all = combineSnapshots([vars, opt, ...(accumulator ? [accumulator.snapshot()] : [])]);
         return {
           restore: () => {
             if (done) return;

@@ -1,12 +1,13 @@
 /** fromJson reads each record by key; fromCsv names the file when danfojs cannot parse it. */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import * as pt from "../../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "polytask-keys-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("fromJson: values by key, whatever the order of each record's keys", async () => {
   const d = await pt.datasets.fromJson(

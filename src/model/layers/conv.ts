@@ -53,6 +53,19 @@ export function conv2d(
       });
       return activate(y, activation);
     },
+    toLayers: () => {
+      const layer = tf.layers.conv2d({
+        filters,
+        kernelSize,
+        strides,
+        padding: "same",
+        activation,
+        useBias: bias !== undefined,
+        name: f.prefix,
+        weights: bias ? [kernel, bias] : [kernel],
+      });
+      return (x) => layer.apply(x) as tf.SymbolicTensor;
+    },
   };
 }
 
@@ -61,6 +74,10 @@ export function maxPool(inputShape: Shape, size = 2): Module {
   return {
     outputShape: [Math.floor(h / size), Math.floor(w / size), c],
     apply: (x) => tf.maxPool(x as tf.Tensor4D, size, size, "valid"),
+    toLayers: () => {
+      const layer = tf.layers.maxPooling2d({ poolSize: size, strides: size, padding: "valid" });
+      return (x) => layer.apply(x) as tf.SymbolicTensor;
+    },
   };
 }
 
@@ -69,5 +86,9 @@ export function globalAvgPool(inputShape: Shape): Module {
   return {
     outputShape: [inputShape[inputShape.length - 1]],
     apply: (x) => tf.mean(x, [1, 2]),
+    toLayers: () => {
+      const layer = tf.layers.globalAveragePooling2d({});
+      return (x) => layer.apply(x) as tf.SymbolicTensor;
+    },
   };
 }

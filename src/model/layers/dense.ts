@@ -51,16 +51,35 @@ export function dense(
       const out = x.rank === 2 ? y : y.reshape([-1, ...outputShape]);
       return activate(out, activation);
     },
+    toLayers: () => {
+      const layer = tf.layers.dense({ units, activation, name: f.prefix, weights: [kernel, bias] });
+      return (x) => layer.apply(x) as tf.SymbolicTensor;
+    },
   };
 }
 
 /** Flattens all but the batch axis. */
 export function flatten(inputShape: Shape): Module {
   const n = inputShape.reduce((a, b) => a * b, 1);
-  return { outputShape: [n], apply: (x) => x.reshape([-1, n]) };
+  return {
+    outputShape: [n],
+    apply: (x) => x.reshape([-1, n]),
+    toLayers: () => {
+      if (inputShape.length === 1) return (x) => x;
+      const layer = tf.layers.flatten();
+      return (x) => layer.apply(x) as tf.SymbolicTensor;
+    },
+  };
 }
 
 /** ReLU as a module. */
 export function relu(shape: Shape): Module {
-  return { outputShape: shape, apply: (x) => tf.relu(x) };
+  return {
+    outputShape: shape,
+    apply: (x) => tf.relu(x),
+    toLayers: () => {
+      const layer = tf.layers.activation({ activation: "relu" });
+      return (x) => layer.apply(x) as tf.SymbolicTensor;
+    },
+  };
 }

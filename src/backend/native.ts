@@ -43,6 +43,8 @@ export interface NativeManifest {
 }
 
 export const MANIFEST_FILE = "polytask-native.json";
+/** The quiet loader `polytask native setup` compiles into the native folder (cli/native/quiet.ts). */
+export const QUIET_LOADER = "polytask-quiet-tf.so";
 const SETUP_HINT = "Build it with `npx polytask native setup` (add `--gpu` for tfjs-node-gpu).";
 
 /** The polytask package root (the folder holding polytask's package.json). */
@@ -111,6 +113,30 @@ function patchKernels(): string[] {
   return ["Step"];
 }
 
+/**
+ * TensorFlow logs its oneDNN line from a static initializer of libtensorflow_framework, before
+ * `TF_CPP_MIN_LOG_LEVEL` applies. While that level is >= 1 (polytask's default 2), the quiet
+ * loader built by `polytask native setup` loads the library first with stderr silenced; Node
+ * then rejects it as a module ("did not self-register"), which is expected. Without the loader
+ * (a setup from before it) the line still prints once.
+ */
+function quietFrameworkLoad(pkgDir: string): void {
+  const loader = join(nativeDir(), QUIET_LOADER);
+  const lib = join(pkgDir, "deps", "lib", "libtensorflow_framework.so.2");
+  if (!(Number(process.env.TF_CPP_MIN_LOG_LEVEL) >= 1) || !existsSync(loader) || !existsSync(lib))
+    return;
+  const previous = process.env.POLYTASK_TF_FRAMEWORK;
+  process.env.POLYTASK_TF_FRAMEWORK = lib;
+  try {
+    process.dlopen({ exports: {} } as NodeJS.Module, loader);
+  } catch {
+    // expected: a plain shared object registers no Node module
+  } finally {
+    if (previous === undefined) delete process.env.POLYTASK_TF_FRAMEWORK;
+    else process.env.POLYTASK_TF_FRAMEWORK = previous;
+  }
+}
+
 let loaded: NativeInfo | undefined;
 let loading: Promise<NativeInfo> | undefined;
 
@@ -164,6 +190,7 @@ async function tryLoad(pkg: NativePackage, dir: string): Promise<NativeInfo | st
   // machines they made the benchmark CNN's training step ~2x faster (bench/REPORT-native.md).
   // Set TF_ENABLE_ONEDNN_OPTS=0 to opt out.
   process.env.TF_ENABLE_ONEDNN_OPTS ??= "1";
+  quietFrameworkLoad(dir);
   try {
     createRequire(join(dir, "package.json"))(dir);
   } catch (e) {

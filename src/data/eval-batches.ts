@@ -5,6 +5,7 @@
  * iteration ends (also when the consumer stops early). Transforms run in evaluation mode.
  * Each Batch's tensors are the consumer's to dispose.
  */
+import { ConfigError, show } from "../errors.js";
 import { evalBatches, evalUnitBatches, inputTensor, labelBatch } from "./batch.js";
 import { openSource } from "./stream/open.js";
 import { type StreamedDataset, isStreamed } from "./stream/types.js";
@@ -16,6 +17,12 @@ async function* streamedBatches(
   datasets: readonly (readonly [string, StreamedDataset])[],
   batchSize: number,
 ): AsyncGenerator<Record<string, Batch>> {
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ConfigError(`Evaluation batch size ${show(batchSize)} must be an integer >= 1.`, {
+      field: "batchSize",
+      value: batchSize,
+      expected: "an integer >= 1",
+    });
   const [, first] = datasets[0];
   const source = openSource(Object.fromEntries(datasets), { shuffle: false });
   try {

@@ -20,6 +20,8 @@ export interface LoaderState {
   step: number;
   /** Steps consumed since the start of training. */
   globalStep: number;
+  /** Samples per unit when the state was taken (absent in older states). */
+  sizes?: Record<string, number>;
   random: RandomState;
   augment: RandomState;
   /** In-memory units' pass positions, by unit name. */
@@ -61,11 +63,13 @@ export function checkLoaderState(
   });
   if (diff || state.units.length !== now.length) {
     const saved = state.units?.find((u) => u.name === diff?.name);
+    const sized = saved && diff && saved.size !== diff.size;
     throw new ConfigError(
-      saved && diff && saved.size !== diff.size
-        ? `Resume: "${diff.name}" had ${saved.size} samples when the run was saved and has ${diff.size} now; resume with the same data (or start a new fit).`
+      sized
+        ? `Resume: "${diff.name}" had ${saved.size} training samples when the run was saved and has ${diff.size} now; resume with the same data (and the same validationSplit), or start a new fit.`
         : `Resume: the run was saved with sampling units ${show(state.units?.map((u) => u.name))} and now has ${show(now.map((u) => u.name))}; resume with the same data and grouping.`,
       {
+        ...(sized && diff.tasks.length === 1 ? { task: diff.name } : {}),
         field: "data",
         value: now,
         expected: `the units the run was saved with: ${show(state.units)}`,

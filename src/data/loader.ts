@@ -60,6 +60,13 @@ export interface MultiTaskLoaderArgs {
   augment?: boolean;
   /** Train task groups (datasets sharing one input) as one unit. Defaults to true. */
   group?: boolean;
+  /**
+   * Independent batches per unit and step (weighting strategies such as MoDo and SDMGrad ask
+   * for 3): the first is the step's batch, the others its `extra` batches, drawn after it from
+   * the same stream. An epoch still passes each unit's samples once, so it has `samples` times
+   * fewer steps. Defaults to 1.
+   */
+  samples?: number;
 }
 
 /** What one epoch returns: iterate it with `for` or `for await` (the latter prefetches). */
@@ -69,17 +76,23 @@ export interface EpochIterator<T extends string> extends Iterable<Step<T>>, Asyn
   readonly steps: number;
 }
 
-/** One unit's batch as host arrays, gathered ahead of time. */
-interface PreparedUnit extends UnitArrays {
+/** One batch of a unit, as host arrays, with the seed of its augmentation. */
+interface Drawn extends UnitArrays {
+  seed: number;
+}
+
+/** One unit's batch as host arrays, gathered ahead of time (its extra batches too). */
+interface PreparedUnit extends Drawn {
   unit: Unit;
   seed: number;
+  extra: Omit<PreparedUnit, "unit" | "extra">[];
 }
 
 type Prepared = { units: PreparedUnit[]; after: LoaderState };
 
-/** Disposes every tensor of a Step (a group's shared input once). */
+/** Disposes every tensor of a Step (a group's shared input once, extra batches too). */
 export function disposeStep(step: Step): void {
-  disposeBatches(Object.values(step));
+  disposeBatches(Object.values(step).flatMap((b) => (b ? [b, ...(b.extra ?? [])] : [])));
 }
 
 export type { tf };
@@ -92,6 +105,8 @@ export class MultiTaskLoader<T extends string = string> {
   readonly sampler: TaskSampler;
   readonly mode: "one" | "all";
   readonly batchSize: number;
+  /** Independent batches per unit and step. */
+  readonly samples: number;
   readonly stepsPerEpoch: number;
   /** Samples per unit (by unit name): what the sampler weighs. */
   readonly sizes: Readonly<Record<string, number>>;
@@ -156,13 +171,21 @@ export class MultiTaskLoader<T extends string = string> {
         expected: '"one" or "all"',
       });
     this.batchSize = bs;
+    const k = args.samples ?? 1;
+    if (!Number.isInteger(k) || k < 1 || k > 16)
+      throw new ConfigError(`MultiTaskLoader: samples ${show(k)} must be an integer in 1..16.`, {
+        field: "samples",
+        value: k,
+        expected: "an integer in 1..16",
+      });
+    this.samples = k;
     this.epochs = args.epochs;
     this.augment = args.augment ?? true;
     const sizes = this.units.map((u) => u.size);
     this.stepsPerEpoch =
       this.mode === "all"
-        ? Math.ceil(Math.max(...sizes) / bs)
-        : Math.ceil(sizes.reduce((a, b) => a + b, 0) / bs);
+        ? Math.ceil(Math.max(...sizes) / (bs * k))
+        : Math.ceil(sizes.reduce((a, b) => a + b, 0) / (bs * k));
     const seed = args.seed ?? 0;
     const master = new Random(seed);
     const shuffle = args.shuffle ?? true;
@@ -209,6 +232,7 @@ export class MultiTaskLoader<T extends string = string> {
       epoch,
       step,
       globalStep,
+      sizes: { ...this.sizes },
       random: this.random.getState(),
       augment: this.augmentRandom.getState(),
       streams,
@@ -273,18 +297,22 @@ export class MultiTaskLoader<T extends string = string> {
   }
 
   /**
-   * Gathers one step (arrays only) from the chosen units, advancing the live state; `read`
-   * holds the streamed units' samples, already read. Synchronous, so that nothing interleaves.
+   * Gathers one step (arrays only) from the chosen units, advancing the live state: per unit
+   * `samples` batches (the step's and its extra ones); `read` holds the streamed units' batches,
+   * already read. Synchronous, so that nothing interleaves.
    */
   private assemble(
     chosen: readonly Unit[],
-    read: readonly (UnitArrays | undefined)[],
+    read: readonly (readonly UnitArrays[] | undefined)[],
     at: { epoch: number; step: number; globalStep: number },
   ): Prepared {
     const units = chosen.map((unit, i): PreparedUnit => {
       const f = this.feeds[unit.name];
-      const a = f.streamed ? (read[i] as UnitArrays) : f.take(this.batchSize);
-      return { unit, ...a, seed: this.augmentRandom.nextUint32() };
+      const draw = (a: UnitArrays): Drawn => ({ ...a, seed: this.augmentRandom.nextUint32() });
+      const [main, ...extra] = f.streamed
+        ? (read[i] as UnitArrays[]).map(draw)
+        : Array.from({ length: this.samples }, () => draw(f.take(this.batchSize)));
+      return { unit, ...main, extra };
     });
     const after = this.liveState(at.epoch, at.step + 1, at.globalStep + 1);
     this.live = after;
@@ -305,9 +333,12 @@ export class MultiTaskLoader<T extends string = string> {
   ): Promise<Prepared> {
     const chosen = this.chosen(globalStep, progress);
     const read = await Promise.all(
-      chosen.map((u) => {
+      chosen.map(async (u) => {
         const f = this.feeds[u.name];
-        return f.streamed ? f.read(this.batchSize) : undefined;
+        if (!f.streamed) return undefined;
+        const out: UnitArrays[] = [];
+        for (let j = 0; j < this.samples; j++) out.push(await f.read(this.batchSize));
+        return out;
       }),
     );
     return this.assemble(chosen, read, { epoch, step, globalStep });
@@ -317,11 +348,24 @@ export class MultiTaskLoader<T extends string = string> {
     const out: Step<T> = {};
     for (const u of p.units) {
       const first = this.datasets[u.unit.tasks[0] as T];
-      // the unit's batch: one input tensor, shared by every member's Batch
-      const x = inputTensor(first, u.x, u.size, u.seed, this.augment);
       const name = u.unit.tasks.length > 1 ? u.unit.name : undefined;
-      for (const t of u.unit.tasks)
-        out[t as T] = labelBatch(this.datasets[t as T], x, u.labels[t], u.size, name);
+      // each batch's input once, shared by the unit's tasks
+      const inputs = [u, ...u.extra].map((b) =>
+        inputTensor(first, b.x, b.size, b.seed, this.augment),
+      );
+      for (const t of u.unit.tasks) {
+        const d = this.datasets[t as T];
+        const b = labelBatch(d, inputs[0], u.labels[t], u.size, name);
+        out[t as T] =
+          u.extra.length > 0
+            ? {
+                ...b,
+                extra: u.extra.map((e, i) =>
+                  labelBatch(d, inputs[i + 1], e.labels[t], e.size, name),
+                ),
+              }
+            : b;
+      }
     }
     this.committed = p.after;
     return out;

@@ -37,7 +37,7 @@ export function mlp(args: MlpArgs = {}): Backbone<Required<MlpArgs>> {
       let shape = mods[0].outputShape;
       config.units.forEach((u, i) => {
         const s = f.scope(`dense${i}`);
-        const lin = dense(s, shape, u, config.batchNorm ? "linear" : "relu");
+        const lin = dense(s, shape, u, config.batchNorm ? "linear" : "relu", i === 0);
         mods.push(lin);
         shape = lin.outputShape;
         if (config.batchNorm) {

@@ -33,6 +33,11 @@ export interface Head {
   /** Raw outputs -> predictions (probabilities or values), [n, units]. */
   predict(out: tf.Tensor): tf.Tensor;
   /**
+   * The activation `predict` applies, as a tf.layers activation name (for export). Absent: the
+   * head cannot be exported.
+   */
+  readonly outputActivation?: "softmax" | "sigmoid" | "linear";
+  /**
    * Throws a DataError when `ds`'s labels don't fit this head. A streamed dataset is checked by
    * its description (kind, size, classes); its values are checked as they are decoded.
    */

@@ -131,6 +131,30 @@ describe("the loader over streamed units", () => {
     assert.deepEqual(got, want);
   });
 
+  it("extra batches per step (samples: 3) come from the unit's source, after the step's batch", async () => {
+    const l = make({ five: g.five }, { batchSize: 8, seed: 2, samples: 3 });
+    assert.equal(l.stepsPerEpoch, Math.ceil(95 / 24));
+    const seen: number[] = [];
+    for await (const step of l.epoch(0)) {
+      const b = step.five!;
+      assert.equal(b.extra?.length, 2);
+      for (const x of [b, ...b.extra!]) {
+        const v = Array.from(x.x.dataSync());
+        seen.push(...v.filter((_, i) => i % 2 === 0));
+        assert.deepEqual(
+          Array.from(x.y.dataSync()),
+          v.filter((_, i) => i % 2 === 0).map((id) => id % 5),
+        );
+      }
+      disposeStep(step);
+    }
+    assert.deepEqual(
+      seen.slice(0, 95).sort((a, b) => a - b),
+      Array.from({ length: 95 }, (_, i) => i),
+      "the epoch's batches pass the table once",
+    );
+  });
+
   it("sync iteration is a clear error; a state of in-memory data does not fit streamed data", async () => {
     const l = make({ five: g.five }, { batchSize: 4 });
     assert.throws(

@@ -51,6 +51,21 @@ interface Pending {
 
 export const DEFAULT_BUFFER_SIZE = 8192;
 
+/** Gives `state` an enumerable `ids` that is built from `ids` when first read, then kept. */
+function withLazyIds(state: ParquetSourceState, ids: Float64Array): ParquetSourceState {
+  Object.defineProperty(state, "ids", {
+    enumerable: true,
+    configurable: true,
+    get(): number[] {
+      const list = new Array<number>(ids.length);
+      for (let i = 0; i < ids.length; i++) list[i] = ids[i];
+      Object.defineProperty(state, "ids", { value: list, enumerable: true, writable: false });
+      return list;
+    },
+  });
+  return state;
+}
+
 export class ParquetSource implements SampleSource {
   readonly tasks: readonly string[];
   readonly size: number;
@@ -217,10 +232,15 @@ export class ParquetSource implements SampleSource {
     return { size: m, x: out.x, y: out.y, mask: out.masks(), pass: this.pass };
   }
 
+  /**
+   * The state, as JSON data. The loader takes one at every step and reads few of them, so the
+   * buffered row ids are kept as a typed copy (one memcpy, off the JS heap) and become the
+   * `ids` array only when first read (JSON.stringify, structuredClone and spreads read it).
+   */
   getState(): ParquetSourceState {
     const s = this.restoring;
     if (s) return structuredClone(s);
-    return {
+    const state = {
       kind: "parquet",
       version: 1,
       fingerprint: this.table.fingerprint,
@@ -232,8 +252,8 @@ export class ParquetSource implements SampleSource {
       cursor: this.cursor,
       nextUnit: this.nextUnit,
       random: this.random.getState(),
-      ids: this.buffer.idList(),
-    };
+    } as Omit<ParquetSourceState, "ids"> as ParquetSourceState;
+    return withLazyIds(state, this.buffer.idSnapshot());
   }
 
   setState(state: SourceState): void {

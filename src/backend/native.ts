@@ -187,8 +187,8 @@ async function tryLoad(pkg: NativePackage, dir: string): Promise<NativeInfo | st
   const previous = tf.engine().backendName;
   process.env.TF_CPP_MIN_LOG_LEVEL ??= "2";
   // TensorFlow enables its oneDNN kernels by default only on CPUs with AVX-512/AMX; on AVX2
-  // machines they made the benchmark CNN's training step ~2x faster (bench/REPORT-native.md).
-  // Set TF_ENABLE_ONEDNN_OPTS=0 to opt out.
+  // machines they made a LeNet training step ~2x faster (measured by the raw-tfjs benchmark
+  // that bench/shared-input replaced; git history). Set TF_ENABLE_ONEDNN_OPTS=0 to opt out.
   process.env.TF_ENABLE_ONEDNN_OPTS ??= "1";
   quietFrameworkLoad(dir);
   try {

@@ -222,7 +222,16 @@ describe("training on streamed data", () => {
         .backbone(mlp({ units: [4] }))
         .head("cls", classifier(1))
         .fit({ cls: lying }),
-      (e: unknown) => e instanceof DataError && /outside|class/.test(e.message),
+      (e: unknown) =>
+        e instanceof DataError &&
+        e.task === "train" && // the dataset (its folder's name), as the message says
+        e.field === "cls" &&
+        e.value === 1 &&
+        typeof e.index === "number" &&
+        /part-\d+\.parquet$/.test(e.file ?? "") &&
+        /^Dataset "train": column "cls" at row \d+ of part-\d+\.parquet \(row group \d+\) is 1, outside 0\.\.0/.test(
+          e.message,
+        ),
     );
     assert.equal(numTensors(), tensors, "a failed fit leaks nothing");
   });

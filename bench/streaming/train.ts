@@ -247,6 +247,8 @@ async function main(): Promise<void> {
         "",
         `Median over rounds of the per-round ratios to memory. Worker decode: ${summary("worker")}. Main-thread decode: ${summary("main")}.`,
         "",
+        `Issue 19 asks for a streamed step <= 1.05x the same step from memory: with the default worker decode the median step is ${ratio("worker", "median").toFixed(3)}x (${ratio("worker", "median") <= 1.05 ? "met" : "not met"}), the mean step ${ratio("worker", "mean").toFixed(3)}x (${ratio("worker", "mean") <= 1.05 ? "met" : "not met"}).`,
+        "",
       );
     }
     if (!argv.includes("--skip-rss")) {
@@ -276,7 +278,7 @@ async function main(): Promise<void> {
             `| ${i + 1} | ${(p.min / MB).toFixed(0)} | ${(p.max / MB).toFixed(0)} | ${(p.end / MB).toFixed(0)} | ${p.seconds.toFixed(0)} |`,
         ),
         "",
-        `Peak RSS (VmHWM) ${(r.hwm / MB).toFixed(0)} MB: the data is ${(data / r.hwm).toFixed(1)}x the process's peak. The epochs' RSS maxima differ by ${(spread * 100).toFixed(1)}% (largest / smallest - 1). The training source never held more than ${r.maxHeld} samples (buffer 8192 + one prefetched row group of 1,000).`,
+        `Peak RSS (VmHWM) ${(r.hwm / MB).toFixed(0)} MB: the data is ${(data / r.hwm).toFixed(1)}x the process's peak (issue 19 asks >= 4x: ${data / r.hwm >= 4 ? "met" : "not met"}). The epochs' RSS maxima differ by ${(spread * 100).toFixed(1)}% (largest / smallest - 1; issue 19 asks RSS flat within 10% over 3 epochs: ${spread <= 0.1 && r.per.length >= 3 ? "met" : "not met"}). The training source never held more than ${r.maxHeld} samples (buffer 8192 + one prefetched row group of 1,000).`,
         "",
       );
     }

@@ -10,7 +10,7 @@
  *    trained for 3 epochs, RSS sampled every 50 steps, the peak (VmHWM) read from
  *    /proc/self/status at the end, and the source's own count of samples held.
  *
- * Usage: node --import tsx bench/streaming/train.ts [--rounds 8] [--limit 10000] [--copies 10]
+ * Usage: node --import tsx bench/streaming/train.ts [--rounds 8] [--limit 10000] [--copies 14]
  *          [--epochs 3] [--backend wasm] [--skip-rss] [--skip-step]
  * Writes the "training" section of bench/streaming/REPORT.md.
  */
@@ -204,7 +204,7 @@ const uptime = () => execSync("uptime", { encoding: "utf8" }).trim();
 async function main(): Promise<void> {
   const rounds = opt("--rounds", 8);
   const limit = opt("--limit", 10000);
-  const copies = opt("--copies", 10);
+  const copies = opt("--copies", 14);
   const epochs = opt("--epochs", 3);
   const backend = str("--backend", "wasm");
   const root = mkdtempSync(join(tmpdir(), "polytask-stream-train-"));

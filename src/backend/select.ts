@@ -62,6 +62,11 @@ function make(info: Omit<BackendInfo, "summary">): BackendInfo {
 async function initCpu(skipped: Record<string, string>): Promise<BackendInfo> {
   await tf.setBackend("cpu");
   await tf.ready();
+  // tfjs's cpu backend prints a banner at its first tensor telling Node users to install
+  // tfjs-node, whose installer no longer works (README, Backends); polytask's own backend line
+  // and `polytask info` say which faster backend was skipped and how to set it up.
+  const cpu = tf.backend() as { firstUse?: boolean };
+  if (cpu.firstUse === true) cpu.firstUse = false;
   return make({
     name: "cpu",
     device: "cpu",

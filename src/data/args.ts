@@ -126,6 +126,18 @@ export const datasetArgs = {
     missing: z.enum(["error", "drop"]).optional(),
     name,
   }),
+  /** `fromCsv`/`fromJson` with `labels: { task: column }`: one input, a task group. */
+  tabularGroup: z.strictObject({
+    features: z.array(z.string().min(1)).min(1).readonly(),
+    labels: z
+      .record(z.string().min(1), z.string().min(1))
+      .refine((l) => Object.keys(l).length > 0, "labels needs at least one task"),
+    labelKind: perTask(z.enum(["class", "regression"])).optional(),
+    classes: z.record(z.string(), z.array(z.string()).min(1).readonly()).optional(),
+    missing: z.enum(["error", "drop"]).optional(),
+    group: z.string().min(1).optional(),
+    name,
+  }),
 };
 
 export type DatasetArgsName = keyof typeof datasetArgs;

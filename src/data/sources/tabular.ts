@@ -1,6 +1,7 @@
 /**
  * Tabular data: `datasets.fromCsv(path, { features, label })` (parsed by danfojs-node),
  * `datasets.fromJson(pathOrRecords, { features, label })` (values looked up by key in each record;
+ * `{ features, labels: { task: column } }` gives a task group sharing the features;
  * keys outside features and label are ignored, a record without one is a missing cell), and the shipped example
  * `datasets.penguins()` (Palmer penguins, src/data/assets/penguins.csv).
  * Every feature cell must be a finite number; a missing cell (empty, NA, NaN, null) or a
@@ -31,6 +32,25 @@ export interface TabularArgs {
   name?: string;
 }
 
+/**
+ * One input labelled for several tasks: `labels` maps each task to its label column, and the
+ * result is a record of Datasets sharing the features (a task group). A missing label cell is a
+ * masked label of that task (partial labels); a missing feature cell fails (or, with
+ * `missing: "drop"`, drops the row).
+ */
+export interface TabularGroupArgs<K extends string> {
+  features: readonly string[];
+  labels: { readonly [P in K]: string };
+  /** One kind for every task, or by task. Defaults as for `label`. */
+  labelKind?: "class" | "regression" | { readonly [P in K]?: "class" | "regression" };
+  /** Class names by task (string labels). */
+  classes?: { readonly [P in K]?: readonly string[] };
+  missing?: "error" | "drop";
+  /** The group's name. Defaults to the tasks joined with "+". */
+  group?: string;
+  name?: string;
+}
+
 type Cell = unknown;
 type Frame = { columns: string[]; column(name: string): { values: Cell[] } };
 
@@ -47,6 +67,85 @@ function isMissing(v: Cell): boolean {
 
 async function danfo(): Promise<typeof import("danfojs-node")> {
   return import("danfojs-node");
+}
+
+/** One label column's values as labels of `kind` (class indices by `classes` for strings). */
+function toLabels(
+  name: string,
+  column: string,
+  values: readonly Cell[],
+  rows: readonly number[],
+  kind: "class" | "regression" | undefined,
+  classes: readonly string[] | undefined,
+): { y: number[] | number[][]; labelKind: LabelKind; numClasses?: number; classNames?: string[] } {
+  const present = values.filter((v) => !isMissing(v));
+  const numeric = present.every((v) => typeof v === "number");
+  const k: LabelKind =
+    kind ?? (numeric && !present.every((v) => Number.isInteger(v)) ? "regression" : "class");
+  if (k === "regression")
+    return { y: values.map((v) => [isMissing(v) ? 0 : Number(v)]), labelKind: k };
+  if (numeric && !classes)
+    return { y: values.map((v) => (isMissing(v) ? 0 : (v as number))), labelKind: k };
+  const names = classes ? [...classes] : [...new Set(present.map(String))].sort();
+  const index = new Map(names.map((c, i) => [c, i]));
+  const y = values.map((v, r) => {
+    if (isMissing(v)) return 0;
+    const i = index.get(String(v));
+    if (i === undefined)
+      dataFail(name, column, `is ${show(v)}, not a listed class`, {
+        index: rows[r],
+        value: v,
+        expected: `one of ${names.join(", ")}`,
+      });
+    return i;
+  });
+  return { y, labelKind: k, numClasses: names.length, classNames: names };
+}
+
+/** The rows whose feature cells (and `required` label cells) are complete, as numbers. */
+function featureRows(
+  df: Frame,
+  name: string,
+  features: readonly string[],
+  required: readonly string[],
+  missing: "error" | "drop" | undefined,
+): { x: number[][]; keep: number[] } {
+  for (const c of [...features, ...required])
+    if (!df.columns.includes(c))
+      dataFail(name, "columns", `lack the column ${show(c)}`, {
+        value: c,
+        expected: `one of ${df.columns.join(", ")}`,
+      });
+  const cols = features.map((c) => df.column(c).values);
+  const req = required.map((c) => df.column(c).values);
+  const rows = (req[0] ?? cols[0]).length;
+  const keep: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const cells = [...cols.map((c) => c[r]), ...req.map((c) => c[r])];
+    const miss = cells.findIndex(isMissing);
+    if (miss >= 0) {
+      if (missing === "drop") continue;
+      const col = miss < cols.length ? features[miss] : required[miss - cols.length];
+      dataFail(name, col, `is missing (${show(cells[miss])})`, {
+        index: r,
+        value: cells[miss],
+        expected: 'a value (or missing: "drop" to leave such rows out)',
+      });
+    }
+    cols.forEach((c, k) => {
+      const v = typeof c[r] === "string" && (c[r] as string).trim() !== "" ? Number(c[r]) : c[r];
+      if (typeof v !== "number" || !Number.isFinite(v))
+        dataFail(name, features[k], `is ${show(c[r])}`, {
+          index: r,
+          value: c[r],
+          expected: "a finite number",
+        });
+    });
+    keep.push(r);
+  }
+  if (keep.length === 0)
+    dataFail(name, "rows", "are empty", { value: rows, expected: "at least one complete row" });
+  return { x: keep.map((r) => cols.map((c) => Number(c[r]))), keep };
 }
 
 /** Builds a dataset from a danfojs DataFrame's columns. */
@@ -66,66 +165,106 @@ export function fromFrame(df: Frame, args: TabularArgs, name: string): Dataset {
         expected: "{ features: string[], label: string }",
       },
     );
-  for (const c of [...args.features, args.label])
+  const { x, keep } = featureRows(df, name, args.features, [args.label], args.missing);
+  const all = df.column(args.label).values;
+  const l = toLabels(
+    name,
+    args.label,
+    keep.map((r) => all[r]),
+    keep,
+    args.labelKind,
+    args.classes,
+  );
+  return fromArrays({
+    x,
+    y: l.y as number[],
+    labelKind: l.labelKind,
+    ...(l.numClasses !== undefined ? { numClasses: l.numClasses, classNames: l.classNames } : {}),
+    name,
+  });
+}
+
+/** A task group from a frame: the features once, one label column per task (missing: masked). */
+export function fromFrameGroup<K extends string>(
+  df: Frame,
+  args: TabularGroupArgs<K>,
+  name: string,
+): { [P in K]: Dataset } {
+  const tasks = Object.keys(args.labels) as K[];
+  const columns = tasks.map((t) => args.labels[t]);
+  for (const field of ["labelKind", "classes"] as const) {
+    const byTask = args[field];
+    if (byTask && typeof byTask === "object")
+      for (const t of Object.keys(byTask))
+        if (!(t in args.labels))
+          throw new ConfigError(
+            `Dataset "${name}": ${field} names the task ${show(t)}, which labels does not list.`,
+            { task: t, field, value: t, expected: `one of ${tasks.join(", ")}` },
+          );
+  }
+  tasks.forEach((t, i) => {
+    if (args.features.includes(columns[i]))
+      throw new ConfigError(
+        `Dataset "${name}": task "${t}" is labelled by ${show(columns[i])}, which is also a feature.`,
+        { task: t, field: "labels", value: columns[i], expected: "a column outside features" },
+      );
+  });
+  const { x, keep } = featureRows(df, name, args.features, [], args.missing);
+  for (const c of columns)
     if (!df.columns.includes(c))
       dataFail(name, "columns", `lack the column ${show(c)}`, {
         value: c,
         expected: `one of ${df.columns.join(", ")}`,
       });
-  const cols = args.features.map((c) => df.column(c).values);
-  const labels = df.column(args.label).values;
-  const rows = labels.length;
-  const keep: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    const cells = [...cols.map((c) => c[r]), labels[r]];
-    const miss = cells.findIndex(isMissing);
-    if (miss >= 0) {
-      if (args.missing === "drop") continue;
-      const col = miss < cols.length ? args.features[miss] : args.label;
-      dataFail(name, col, `is missing (${show(cells[miss])})`, {
-        index: r,
-        value: cells[miss],
-        expected: 'a value (or missing: "drop" to leave such rows out)',
+  const y: Record<string, number[] | number[][]> = {};
+  const mask: Record<string, number[]> = {};
+  const labelKind: Record<string, LabelKind> = {};
+  const numClasses: Record<string, number> = {};
+  const classNames: Record<string, string[]> = {};
+  tasks.forEach((t, i) => {
+    const all = df.column(columns[i]).values;
+    const values = keep.map((r) => all[r]);
+    const kind = typeof args.labelKind === "string" ? args.labelKind : args.labelKind?.[t as K];
+    if (values.every(isMissing))
+      dataFail(name, columns[i], `has no label for task "${t}" (every cell is missing)`, {
+        value: columns[i],
+        expected: "at least one labelled row",
       });
+    const l = toLabels(name, columns[i], values, keep, kind, args.classes?.[t as K]);
+    y[t] = l.y;
+    labelKind[t] = l.labelKind;
+    if (l.numClasses !== undefined) {
+      numClasses[t] = l.numClasses;
+      classNames[t] = l.classNames as string[];
     }
-    cols.forEach((c, k) => {
-      const v = typeof c[r] === "string" && (c[r] as string).trim() !== "" ? Number(c[r]) : c[r];
-      if (typeof v !== "number" || !Number.isFinite(v))
-        dataFail(name, args.features[k], `is ${show(c[r])}`, {
-          index: r,
-          value: c[r],
-          expected: "a finite number",
-        });
-    });
-    keep.push(r);
-  }
-  if (keep.length === 0)
-    dataFail(name, "rows", "are empty", { value: rows, expected: "at least one complete row" });
-  const x = keep.map((r) => cols.map((c) => Number(c[r])));
-  const lv = keep.map((r) => labels[r]);
-  const numeric = lv.every((v) => typeof v === "number");
-  const kind: LabelKind =
-    args.labelKind ?? (numeric && !lv.every((v) => Number.isInteger(v)) ? "regression" : "class");
-  if (kind === "regression")
-    return fromArrays({ x, y: lv.map((v) => [Number(v)]), labelKind: "regression", name });
-  if (numeric && !args.classes) return fromArrays({ x, y: lv as number[], name });
-  const classes = args.classes ? [...args.classes] : [...new Set(lv.map(String))].sort();
-  const index = new Map(classes.map((c, i) => [c, i]));
-  const y = lv.map((v, k) => {
-    const i = index.get(String(v));
-    if (i === undefined)
-      dataFail(name, args.label, `is ${show(v)}, not a listed class`, {
-        index: keep[k],
-        value: v,
-        expected: `one of ${classes.join(", ")}`,
-      });
-    return i;
+    if (values.some(isMissing)) mask[t] = values.map((v) => (isMissing(v) ? 0 : 1));
   });
-  return fromArrays({ x, y, numClasses: classes.length, classNames: classes, name });
+  return fromArrays({
+    x,
+    y: y as { [P in K]: number[] },
+    mask: mask as { [P in K]?: number[] },
+    labelKind: labelKind as { [P in K]?: LabelKind },
+    numClasses: numClasses as { [P in K]?: number },
+    classNames: classNames as { [P in K]?: string[] },
+    ...(args.group ? { group: args.group } : {}),
+    name,
+  });
 }
 
-export async function fromCsv(path: string, args: TabularArgs): Promise<Dataset> {
-  checkDatasetArgs("tabular", args, "datasets.fromCsv");
+function isGroupArgs(args: unknown): args is TabularGroupArgs<string> {
+  return typeof args === "object" && args !== null && "labels" in args;
+}
+
+export async function fromCsv<K extends string>(
+  path: string,
+  args: TabularGroupArgs<K>,
+): Promise<{ [P in K]: Dataset }>;
+export async function fromCsv(path: string, args: TabularArgs): Promise<Dataset>;
+export async function fromCsv(
+  path: string,
+  args: TabularArgs | TabularGroupArgs<string>,
+): Promise<Dataset | Record<string, Dataset>> {
+  checkDatasetArgs(isGroupArgs(args) ? "tabularGroup" : "tabular", args, "datasets.fromCsv");
   const name = args?.name ?? path.split(/[\\/]/).pop() ?? path;
   if (!existsSync(path))
     throw new DataError(`Dataset "${name}": no CSV file at ${path}.`, {
@@ -144,7 +283,7 @@ export async function fromCsv(path: string, args: TabularArgs): Promise<Dataset>
       { task: name, field: "path", value: path, expected: "a CSV file with a header row", cause },
     );
   }
-  return fromFrame(df, args, name);
+  return isGroupArgs(args) ? fromFrameGroup(df, args, name) : fromFrame(df, args, name);
 }
 
 /**
@@ -163,11 +302,19 @@ function recordFrame(records: readonly Record<string, unknown>[]): Frame {
 }
 
 /** From a JSON file (or an already parsed value) holding an array of records. */
+export async function fromJson<K extends string>(
+  source: string | readonly Record<string, unknown>[],
+  args: TabularGroupArgs<K>,
+): Promise<{ [P in K]: Dataset }>;
 export async function fromJson(
   source: string | readonly Record<string, unknown>[],
   args: TabularArgs,
-): Promise<Dataset> {
-  checkDatasetArgs("tabular", args, "datasets.fromJson");
+): Promise<Dataset>;
+export async function fromJson(
+  source: string | readonly Record<string, unknown>[],
+  args: TabularArgs | TabularGroupArgs<string>,
+): Promise<Dataset | Record<string, Dataset>> {
+  checkDatasetArgs(isGroupArgs(args) ? "tabularGroup" : "tabular", args, "datasets.fromJson");
   const name =
     args?.name ?? (typeof source === "string" ? (source.split(/[\\/]/).pop() ?? source) : "json");
   let records: unknown = source;
@@ -193,7 +340,8 @@ export async function fromJson(
     if (r === null || typeof r !== "object" || Array.isArray(r))
       dataFail(name, "json", `record is ${show(r)}`, { index: i, value: r, expected: "an object" });
   });
-  return fromFrame(recordFrame(records as Record<string, unknown>[]), args, name);
+  const frame = recordFrame(records as Record<string, unknown>[]);
+  return isGroupArgs(args) ? fromFrameGroup(frame, args, name) : fromFrame(frame, args, name);
 }
 
 export const PENGUIN_FEATURES = [

@@ -40,6 +40,18 @@ describe("datasets.fromParquet", () => {
       Array.from({ length: 50 }, (_, i) => i % 5),
     );
     assert.equal(c.x[3], -1, "feature b of row 1");
+    // a list of paths: read in the order given (a directory's files in natural order), each once
+    const { files } = writeTable({ dir, files: [30, 20], rowGroupSize: 8 });
+    const listed = await fromParquet([files[1], files[0], dir], {
+      features: ["a", "b"],
+      label: "c",
+    });
+    assert.deepEqual(listed.table.files, [files[1], files[0]]);
+    assert.equal(listed.size, 50);
+    assert.deepEqual(idsOf((await pass({ c: listed })).x, 2), [
+      ...Array.from({ length: 20 }, (_, i) => 30 + i),
+      ...Array.from({ length: 30 }, (_, i) => i),
+    ]);
   });
 
   it("a group: one table shared by the tasks; a null label is masked", async () => {

@@ -5,7 +5,7 @@
  */
 import { ConfigError, show } from "../../errors.js";
 import { Random } from "../../util/random.js";
-import { gather } from "../batch.js";
+import { gather, gatherLabels } from "../batch.js";
 import { TaskStream, type TaskStreamState } from "../task-stream.js";
 import type { Dataset } from "../types.js";
 import type {
@@ -28,27 +28,6 @@ function sameInput(a: Dataset, b: Dataset): boolean {
   if (a.x.length !== b.x.length || a.inputDtype !== b.inputDtype) return false;
   for (let i = 0; i < a.x.length; i++) if (a.x[i] !== b.x[i]) return false;
   return true;
-}
-
-/** `gather` without the inputs: one task's labels (and mask, when one is missing) at `indices`. */
-function gatherLabels(
-  d: Dataset,
-  indices: Int32Array,
-): { y: Int32Array | Float32Array; mask?: Float32Array } {
-  const n = indices.length;
-  const ls = d.labelSize;
-  const y = d.y instanceof Int32Array ? new Int32Array(n * ls) : new Float32Array(n * ls);
-  let missing = false;
-  for (let k = 0; k < n; k++) {
-    const i = indices[k];
-    if (ls === 1) y[k] = d.y[i];
-    else y.set(d.y.subarray(i * ls, (i + 1) * ls), k * ls);
-    if (d.mask && d.mask[i] === 0) missing = true;
-  }
-  if (!missing) return { y };
-  const mask = new Float32Array(n);
-  for (let k = 0; k < n; k++) mask[k] = d.mask![indices[k]];
-  return { y, mask };
 }
 
 export class MemorySource<T extends string = string> implements SampleSource<T> {

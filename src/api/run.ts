@@ -19,7 +19,7 @@ import type { TrainState } from "../train/state.js";
 import { createWeighting } from "../train/weighting/registry.js";
 import { type RunFigureMeta, runFigure } from "../viz/run-figure.js";
 import { historyTable } from "../viz/table.js";
-import { Model } from "./model.js";
+import { Model, type OnlyTasks } from "./model.js";
 
 export class Run<T extends string = string> {
   /** @internal */
@@ -55,7 +55,7 @@ export class Run<T extends string = string> {
 
   /** Per-task metrics (and loss) on `data`, their means, and delta-m vs `opts.baselines`. */
   evaluate<D extends { readonly [K in T]?: Dataset }>(
-    data: D & { readonly [K in Exclude<keyof D, T>]: never },
+    data: OnlyTasks<T, D>,
     opts: EvaluateOptions<T> = {},
   ): Promise<Evaluation<T>> {
     return this.model.evaluate(data, {
@@ -109,7 +109,7 @@ export class Run<T extends string = string> {
    * saved config unless this Run was made in this process.
    */
   async resume<D extends { readonly [K in T]?: Dataset }>(
-    data: D & { readonly [K in Exclude<keyof D, T>]: never },
+    data: OnlyTasks<T, D>,
     opts: FitOptions<T> = {},
   ): Promise<Run<T>> {
     const c = this.state.config;

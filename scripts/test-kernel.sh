@@ -4,7 +4,9 @@
 #  2. the polytask kernelspec installed into a temporary prefix (`polytask kernel install --prefix`),
 #  3. pytest: jupyter_kernel_test class, protocol/interrupt/lifecycle tests (test/kernel/*.py),
 #     and every notebooks/*.ipynb executed with nbclient under POLYTASK_QUICK=1 (test/notebooks/).
-# The last line is pytest's summary (counts of passed/failed/skipped).
+# The last line is pytest's summary (counts of passed/failed/skipped). Every temporary file
+# (kernelspec prefix, Jupyter runtime/data/config dirs, pytest's tmp_path) lives in one folder
+# that is removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,5 +29,8 @@ export JUPYTER_DATA_DIR="$tmp/data" JUPYTER_RUNTIME_DIR="$tmp/runtime" JUPYTER_C
 export JUPYTER_PLATFORM_DIRS=1 PYTHONDONTWRITEBYTECODE=1 POLYTASK_QUICK=1
 
 echo "== kernel: jupyter_kernel_test, protocol, interrupt and lifecycle tests; notebooks (nbclient)"
-exec .venv/bin/python -m pytest -p no:cacheprovider -q -rfEs \
-  test/kernel test/notebooks "$@"
+# not `exec`: the EXIT trap must run to remove $tmp
+status=0
+.venv/bin/python -m pytest -p no:cacheprovider -q -rfEs --basetemp="$tmp/pytest" \
+  test/kernel test/notebooks "$@" || status=$?
+exit "$status"

@@ -86,6 +86,46 @@ export class BackendError extends PolytaskError {
   }
 }
 
+/**
+ * A checkpoint cannot be read: missing, damaged, or not a polytask checkpoint. Names the
+ * checkpoint directory, the file (or "" for the directory itself) and what is wrong.
+ */
+export class CheckpointError extends PolytaskError {
+  readonly dir: string;
+  override readonly file: string;
+  constructor(
+    dir: string,
+    file: string,
+    problem: string,
+    details: Omit<PolytaskErrorDetails, "field"> = {},
+  ) {
+    super("E_CHECKPOINT", `Checkpoint "${dir}"${file ? `, ${file}` : ""}: ${problem}`, {
+      ...details,
+      field: file || "dir",
+    });
+    this.dir = dir;
+    this.file = file;
+  }
+}
+
+/**
+ * A task's gradient holds a NaN or an infinite value (or its squared norm overflows float32).
+ * Gradient-based weighting strategies refuse such a step; the training loop rolls the step back
+ * and stops with reason "nanLoss", naming the task and the step.
+ */
+export class NonFiniteGradientError extends PolytaskError {
+  constructor(message: string, details: PolytaskErrorDetails = {}) {
+    super("E_NONFINITE_GRADIENT", message, details);
+  }
+}
+
+/** A model (a backbone, head, architecture or format) cannot be exported as asked. */
+export class ExportError extends PolytaskError {
+  constructor(message: string, details: PolytaskErrorDetails = {}) {
+    super("E_EXPORT", message, details);
+  }
+}
+
 /** Shows a value compactly in an error message. */
 export function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);

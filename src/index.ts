@@ -10,6 +10,9 @@ export {
   UnknownNameError,
   DataError,
   BackendError,
+  CheckpointError,
+  NonFiniteGradientError,
+  ExportError,
 } from "./errors.js";
 export type { PolytaskErrorDetails } from "./errors.js";
 
@@ -94,6 +97,7 @@ export {
   weightingNames,
 } from "./train/weighting/registry.js";
 export type { GradientMode } from "./train/weighting/define.js";
+export type { AggregateOptions, Aggregation } from "./train/weighting/index.js";
 export { arch } from "./model/arch/index.js";
 export type { MmoeArgs, CrossStitchArgs, PleArgs } from "./model/arch/index.js";
 export * as analysis from "./eval/analysis/index.js";
@@ -114,6 +118,7 @@ export {
   ParamFactory,
   fileLoadHandler,
   fileSaveHandler,
+  EXPORT_FORMATS,
 } from "./model/index.js";
 export type {
   Architecture,
@@ -124,6 +129,12 @@ export type {
   HeadArgs,
   ModelSpecJSON,
   ForwardContext,
+  ExportFormat,
+  ExportInfo,
+  ExportOptions,
+  ExportedInput,
+  ExportedOutput,
+  LayerFn,
   Module,
   Param,
   Shape,

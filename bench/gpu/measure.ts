@@ -1,16 +1,18 @@
 /**
  * One measurement of the GPU check, run in its own process (`polytask-gpu.mjs lenet ...` or
- * `... kscale ...`): the two-head LeNet's SGD steps (bench/native's model, reading the loss each
- * step), or polytask's `fit` of K tasks sharing one input (EW). Prints one JSON line.
+ * `... kscale ...`), through the public API as bench/shared-input/worker.ts measures: the K-task
+ * LeNet of bench/shared-input/common.ts trained by `model.fit` on K label sets of one MultiMNIST
+ * input (one task group, every unit in every step), EW, SGD lr 0.01, seeded. The LeNet
+ * throughput is K = 2 (the left and right digit); the K-scaling is K = 2, 8, 32 at one batch.
+ * Step times are the wall time between consecutive step events (loader, forward, backward,
+ * update and the step's one read). Before the timed fit, a one-step fit on the first `batch`
+ * samples alone gives the initial loss on exactly the batch PyTorch's first step sees (the
+ * loader's order does not matter when the batch is the whole set). Prints one JSON line.
  */
 import * as tf from "@tensorflow/tfjs";
-import { model } from "../../src/api/model.js";
-import { type BackendName, useBackend } from "../../src/backend/select.js";
-import { fromArrays } from "../../src/data/from-arrays.js";
-import { convNet } from "../../src/model/backbones/convNet.js";
-import { classifier } from "../../src/model/heads/classifier.js";
-import { lenet2 } from "../native/lenet.js";
-import { type GpuBenchData, kscaleLabels } from "./data.js";
+import * as pt from "../../src/index.js";
+import { SEED, groupOf, lenet } from "../shared-input/common.js";
+import type { GpuBenchData } from "./data.js";
 
 export interface Measured {
   kind: "lenet" | "kscale";
@@ -18,13 +20,18 @@ export interface Measured {
   summary: string;
   software: boolean;
   batch: number;
-  /** K-scaling: tasks on the shared input. */
-  tasks?: number;
+  /** Tasks on the shared input (the LeNet: 2). */
+  tasks: number;
   /** Step times (ms) after warm-up. */
   times: number[];
-  /** Loss at every step, warm-up included (K-scaling: the sum over tasks). */
+  /** Loss (sum over the tasks) at every step, warm-up included. */
   losses: number[];
+  /** Loss at the initial weights on samples 0..batch-1 (PyTorch's first step: `losses[0]`). */
+  initialLoss?: number;
+  /** Tensors left behind by the run. */
   leaked: number;
+  /** Why `fit` stopped ("interrupted" = by this measurement's step or time limit). */
+  reason?: string;
   error?: string;
 }
 
@@ -32,112 +39,93 @@ export interface StepPlan {
   batch: number;
   warmup: number;
   steps: number;
+  /** Seconds of timed steps after which the measurement stops (at a step boundary). */
   maxSeconds: number;
 }
 
-export async function measureLenet(
-  backend: BackendName,
-  data: GpuBenchData,
-  plan: StepPlan,
-): Promise<Measured> {
-  const info = await useBackend(backend, { quiet: true });
-  const { batch } = plan;
-  const model = lenet2(data.init, 0.01);
-  const before = tf.memory().numTensors;
-  const times: number[] = [];
-  const losses: number[] = [];
-  const t0 = performance.now();
-  const per = Math.floor(data.n / batch);
-  for (let s = 0; s < plan.warmup + plan.steps; s++) {
-    const o = (s % per) * batch;
-    const t = performance.now();
-    const loss = await model.stepAsync(
-      data.x.subarray(o * 784, (o + batch) * 784),
-      data.left.subarray(o, o + batch),
-      data.right.subarray(o, o + batch),
-      batch,
-    );
-    const ms = performance.now() - t;
-    losses.push(loss);
-    if (s >= plan.warmup) times.push(ms);
-    if (s >= plan.warmup && (performance.now() - t0) / 1000 > plan.maxSeconds) break;
-  }
-  const leaked = tf.memory().numTensors - before;
-  model.dispose();
-  return {
-    kind: "lenet",
-    backend,
-    summary: info.summary,
-    software: info.software,
-    batch,
-    times,
-    losses,
-    leaked,
-  };
-}
-
-/**
- * polytask's `fit` on K tasks labelling one input: `fromArrays({ x, y: { t0, t1, ... } })`
- * makes them one task group (one backbone pass per step), EW weighting, SGD. Step times come
- * from the `onStep` events; the first `plan.warmup` are dropped. `fit` runs whole epochs: enough
- * of them for warm-up + steps (`plan.maxSeconds` does not apply).
- */
-export async function measureKscale(
-  backend: BackendName,
+export async function measureFit(
+  kind: Measured["kind"],
+  backend: pt.BackendName,
   data: GpuBenchData,
   tasks: number,
   plan: StepPlan,
 ): Promise<Measured> {
-  const info = await useBackend(backend, { quiet: true });
-  const names = Array.from({ length: tasks }, (_, k) => `t${k}`);
-  const n = plan.batch * Math.max(1, Math.floor(data.n / plan.batch));
-  const y = Object.fromEntries(names.map((t, k) => [t, kscaleLabels(data, k).subarray(0, n)]));
-  const base = {
-    kind: "kscale" as const,
+  if (tasks > data.labels.length) {
+    throw new Error(`K = ${tasks}: the data carries ${data.labels.length} label sets`);
+  }
+  if (plan.batch > data.n) throw new Error(`batch ${plan.batch} > ${data.n} samples`);
+  const info = await pt.useBackend(backend, { quiet: true });
+  const group = (n: number) =>
+    groupOf({
+      x: data.x.subarray(0, n * 784),
+      labels: data.labels.slice(0, tasks).map((l) => l.subarray(0, n)),
+    });
+  const options = {
+    batchSize: plan.batch,
+    seed: SEED,
+    optimizer: "sgd",
+    lr: 0.01,
+    weighting: "ew",
+    sampler: pt.samplers.proportional({ mode: "all" }),
+    handleSigint: false,
+  } as const;
+  const sum = (losses: Readonly<Record<string, number>>) =>
+    Object.values(losses).reduce((a, b) => a + b, 0);
+  let initialLoss = Number.NaN;
+  await lenet(tasks).fit(group(plan.batch) as never, {
+    ...options,
+    epochs: 1,
+    listeners: [
+      {
+        onStep: (e) => {
+          initialLoss = sum(e.losses);
+        },
+      },
+    ],
+  });
+  // Whole batches only, so that every step has the same size.
+  const n = plan.batch * Math.floor(data.n / plan.batch);
+  const total = plan.warmup + plan.steps;
+  const times: number[] = [];
+  const losses: number[] = [];
+  let last = 0;
+  let timed = 0;
+  const before = tf.memory().numTensors;
+  const run = await lenet(tasks).fit(group(n) as never, {
+    ...options,
+    epochs: Math.ceil(total / (n / plan.batch)),
+    listeners: [
+      {
+        onTrainBegin: () => {
+          last = performance.now();
+        },
+        onStep: (e, control) => {
+          const now = performance.now();
+          if (losses.length >= plan.warmup) {
+            times.push(now - last);
+            timed += now - last;
+          }
+          last = now;
+          losses.push(sum(e.losses));
+          if (losses.length >= total || timed / 1000 > plan.maxSeconds) {
+            control.stop("interrupted", `measured ${times.length} steps`);
+          }
+        },
+      },
+    ],
+  });
+  const leaked = tf.memory().numTensors - before;
+  return {
+    kind,
     backend,
     summary: info.summary,
     software: info.software,
     batch: plan.batch,
     tasks,
+    times,
+    losses,
+    initialLoss,
+    leaked,
+    reason: run.reason,
   };
-  // The task-group form of fromArrays (issue 12): one Dataset per task, sharing `x`.
-  const makeGroup = fromArrays as unknown as (args: object) => Record<string, unknown>;
-  let group: Record<string, unknown>;
-  try {
-    group = makeGroup({ x: data.x.subarray(0, n * 784), y, inputShape: [28, 28, 1], name: "k" });
-  } catch (e) {
-    const msg = (e as Error).message;
-    const why = `needs task groups, datasets.fromArrays({ x, y: { t0, ... } }) (issue 12): ${msg.slice(0, 120)}`;
-    return { ...base, times: [], losses: [], leaked: 0, error: why };
-  }
-  let net = model({ input: [28, 28, 1] }).backbone(
-    convNet({ filters: [10, 20], kernelSize: 5, dense: 50 }),
-  ) as unknown as { head(name: string, h: unknown): typeof net; fit: Fit };
-  for (const t of names) net = net.head(t, classifier(10));
-  const stamps: number[] = [];
-  const losses: number[] = [];
-  const before = tf.memory().numTensors;
-  const epochs = Math.max(1, Math.ceil((plan.warmup + plan.steps + 1) / (n / plan.batch)));
-  await net.fit(group, {
-    epochs,
-    batchSize: plan.batch,
-    seed: 1,
-    weighting: "ew",
-    optimizer: "sgd",
-    lr: 0.01,
-    listeners: [
-      {
-        onStep(e: { losses: Record<string, number> }) {
-          stamps.push(performance.now());
-          losses.push(Object.values(e.losses).reduce((p, q) => p + q, 0));
-        },
-      },
-    ],
-  });
-  const times = stamps
-    .slice(plan.warmup + 1)
-    .map((s, i) => s - (stamps[plan.warmup + i] as number));
-  return { ...base, times, losses, leaked: tf.memory().numTensors - before };
 }
-
-type Fit = (data: object, opts: object) => Promise<unknown>;

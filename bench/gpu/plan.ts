@@ -1,15 +1,24 @@
 /**
  * What the GPU check measures, sized for the lent machine's ~6-minute command (full) or for a
- * dry run on SwiftShader (quick: the same code paths at toy sizes).
+ * dry run on SwiftShader (quick: the same code paths at toy sizes). Every measurement is a
+ * `fit` of the shared-input LeNet (bench/gpu/measure.ts).
  */
 import type { StepPlan } from "./measure.js";
+
+/** Samples carried to the lent machine (four batch-4096 steps per epoch). */
+export const DATA_SAMPLES = 16384;
+/** Task counts whose initial weights are carried: the LeNet's 2 and the K-scaling's. */
+export const DATA_TASKS = [2, 8, 32];
 
 export interface CheckPlan {
   quick: boolean;
   rounds: number;
-  /** LeNet step plans on webgpu and PyTorch, one per batch size. */
+  /** LeNet (K = 2) step plans on webgpu and PyTorch, one per batch size. */
   lenet: StepPlan[];
-  /** The wasm reference on the same host (one round; CPU-bound, so short). */
+  /**
+   * The wasm reference on the host's CPU (one round; CPU-bound, so short), measured only where
+   * bench/shared-input/results.json has no wasm LeNet row.
+   */
   wasm: StepPlan;
   /** K-scaling: task counts and the step plan shared by all of them. */
   tasks: number[];

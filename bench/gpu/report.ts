@@ -17,6 +17,8 @@ export interface AgreementResult {
 export interface ReportInput {
   plan: CheckPlan;
   agree: AgreementResult;
+  /** bench/shared-input/results.json's wasm figure; without it, a wasm run is in `runs`. */
+  wasmRef?: WasmReference;
   runs: Measured[];
   torchErrors: string[];
   machine: string;
@@ -38,13 +40,14 @@ const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "-");
 interface Pooled {
   times: number[];
   losses: number[];
+  initialLoss: number;
   summary: string;
   errors: string[];
   software: boolean;
 }
 
 /** All rounds of one (kind, backend, batch, tasks) pooled. */
-function pool(runs: Measured[], kind: string, backend: string, batch: number, tasks?: number) {
+function pool(runs: Measured[], kind: string, backend: string, batch: number, tasks: number) {
   const mine = runs.filter(
     (m) => m.kind === kind && m.backend === backend && m.batch === batch && m.tasks === tasks,
   );
@@ -52,29 +55,62 @@ function pool(runs: Measured[], kind: string, backend: string, batch: number, ta
   return {
     times: ok.flatMap((m) => m.times),
     losses: ok[0]?.losses ?? [],
+    initialLoss: ok[0]?.initialLoss ?? ok[0]?.losses[0] ?? Number.NaN,
     summary: ok[0]?.summary ?? "",
     errors: [...new Set(mine.flatMap((m) => (m.error ? [m.error] : [])))],
     software: ok.some((m) => m.software),
   } satisfies Pooled;
 }
 
-function lossDiff(a: number[], b: number[]): string {
-  const n = Math.min(a.length, b.length);
-  if (n === 0) return "-";
-  let d = 0;
-  for (let i = 0; i < n; i++) d = Math.max(d, Math.abs((a[i] as number) - (b[i] as number)));
-  return `${d.toExponential(1)} (${n} steps)`;
+/** polytask's initial loss on PyTorch's first batch against PyTorch's, relative. */
+function initialDiff(p: Pooled, torch: Pooled): string {
+  const a = p.initialLoss;
+  const b = torch.initialLoss;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return "-";
+  return `${f2(a)} vs ${f2(b)} (${(Math.abs(a - b) / Math.abs(b)).toExponential(1)})`;
 }
 
-/** wasm's samples/s at batch 256 on the development machine, from bench/REPORT-native.md. */
-function wasmReference(): { median: number; best: number } | undefined {
-  const file = "bench/REPORT-native.md";
+/** wasm's LeNet figure the goal compares with: polytask `wasm` on the development machine. */
+export interface WasmReference {
+  samplesPerS: number;
+  /** Where it comes from, for the report. */
+  source: string;
+}
+
+/**
+ * The wasm row of the MultiMNIST LeNet in bench/shared-input/results.json (K = 2, EW, 1 thread,
+ * its largest batch: 256), measured through `fit` on the development machine; undefined where
+ * the file or the row is missing (the check then measures wasm on the host).
+ */
+export function sharedInputWasm(
+  file = "bench/shared-input/results.json",
+): WasmReference | undefined {
   if (!existsSync(file)) return undefined;
-  const row = readFileSync(file, "utf8")
-    .split("\n")
-    .find((l) => l.startsWith("| polytask `wasm` |"));
-  const m = row?.split("|")[7]?.match(/(\d+)\s*\/\s*(\d+)/);
-  return m ? { median: Number(m[1]), best: Number(m[2]) } : undefined;
+  const { meta, rows } = JSON.parse(readFileSync(file, "utf8")) as {
+    meta: { date: string; cpu: string; cores: number; load: { mean: number } };
+    rows: {
+      backend: string;
+      k: number;
+      batch: number;
+      weighting: string;
+      threads: number;
+      median: number;
+    }[];
+  };
+  const wasm = rows
+    .filter((r) => r.backend === "wasm" && r.k === 2 && r.weighting === "ew" && r.threads === 1)
+    .filter((r) => Number.isFinite(r.median) && r.median > 0)
+    .sort((a, b) => b.batch - a.batch)[0];
+  if (!wasm) return undefined;
+  const samplesPerS = (wasm.batch * 1000) / wasm.median;
+  return {
+    samplesPerS,
+    source:
+      `polytask \`wasm\` (1 thread) trains the K = 2 LeNet at ${samplesPerS.toFixed(0)} samples/s ` +
+      `(median step ${wasm.median.toFixed(1)} ms at batch ${wasm.batch}) on the development machine ` +
+      `(${meta.cpu}, ${meta.cores} cores, ${meta.date.slice(0, 10)}, load ${meta.load.mean.toFixed(1)}; ` +
+      "bench/shared-input/results.json)",
+  };
 }
 
 export function renderReport(r: ReportInput): string {
@@ -109,29 +145,39 @@ export function renderReport(r: ReportInput): string {
   if (r.agree.error) out.push(`- the test process failed: ${r.agree.error}`);
   out.push("");
 
+  const model =
+    "bench/shared-input/common.ts's LeNet through the public API: `model.fit` of " +
+    '`convNet({ filters: [10, 20], kernelSize: 5, padding: "valid", dense: 50 })` (conv 5x5 ' +
+    "10, max-pool, conv 5x5 20, max-pool, FC 320x50) with one 10-way classifier head per task, " +
+    "the tasks one group on one MultiMNIST input (one backbone pass per step, the heads one bank), " +
+    '`sampler: samplers.proportional({ mode: "all" })`, EW, SGD lr 0.01, seed 7. PyTorch ' +
+    "(bench/gpu/torch_bench.py): the same network (flatten in polytask's NHWC order, K " +
+    "nn.Linear heads) from polytask's initial weights (`model.weights(7)`), loss = sum of the K " +
+    "cross-entropies, the same images and labels in order. Step times: polytask's between " +
+    "consecutive step events (loader, forward, backward, update, the step's one read); " +
+    "PyTorch's batch copy to the device, forward, backward, update, loss.item().";
   out.push(
-    "## Two-head LeNet on MultiMNIST: samples/s",
+    "## The MultiMNIST LeNet (K = 2: left and right digit): samples/s",
     "",
-    "bench/native's model (conv 10@9x9, maxpool, relu; conv 20@5x5, maxpool, relu; fc 50; two " +
-      "10-way heads), the same MultiMNIST bytes and initial weights in every framework, plain " +
-      "SGD lr 0.01. A step = batch from host memory to the device, forward, backward, update, " +
-      "loss read back. Rounds interleave webgpu and PyTorch; each measurement is a fresh process.",
+    `${model} Rounds interleave webgpu and PyTorch; each measurement is a fresh process.`,
     "",
-    "| backend | batch | version | steps timed | median step (ms) | best step (ms) | samples/s (median / best) | vs PyTorch (median) | max loss diff vs PyTorch |",
+    "Initial loss: polytask's loss at its initial weights on samples 0..batch-1 (a one-step fit " +
+      "on them alone) vs PyTorch's first step on the same samples, and their relative difference: " +
+      "it checks that both train the same network from the same point.",
+    "",
+    "| backend | batch | version | steps timed | median step (ms) | best step (ms) | samples/s (median / best) | vs PyTorch (median) | initial loss vs PyTorch |",
     "|---|---|---|---|---|---|---|---|---|",
   );
   const batches = r.plan.lenet.map((p) => p.batch);
-  const lenetRows: [string, number][] = [
-    ...batches.flatMap((b): [string, number][] => [
-      ["webgpu", b],
-      ["pytorch", b],
-    ]),
-    ["wasm", r.plan.wasm.batch],
-  ];
+  const lenetRows: [string, number][] = batches.flatMap((b): [string, number][] => [
+    ["webgpu", b],
+    ["pytorch", b],
+  ]);
+  if (!r.wasmRef) lenetRows.push(["wasm", r.plan.wasm.batch]);
   const rate = new Map<string, number>();
   for (const [backend, b] of lenetRows) {
-    const p = pool(r.runs, "lenet", backend, b);
-    const torch = pool(r.runs, "lenet", "pytorch", b);
+    const p = pool(r.runs, "lenet", backend, b, 2);
+    const torch = pool(r.runs, "lenet", "pytorch", b, 2);
     if (p.times.length === 0) {
       out.push(
         `| ${backend} | ${b} | - | 0 | - | - | - | - | ${p.errors.join("; ") || "not run"} |`,
@@ -151,72 +197,75 @@ export function renderReport(r: ReportInput): string {
       speed(f1(best)),
       speed(`${f0((b * 1000) / med)} / ${f0((b * 1000) / best)}`),
       speed(`${f2(vs)}x`),
-      backend === "pytorch" ? "-" : lossDiff(p.losses, torch.losses),
+      backend === "pytorch" ? f2(p.initialLoss) : initialDiff(p, torch),
     ];
     out.push(`| ${cells.join(" | ")} |`);
   }
-  const ref = wasmReference();
+  const wasmRate = r.wasmRef?.samplesPerS ?? rate.get(`wasm@${r.plan.wasm.batch}`);
   out.push("");
-  if (ref) {
-    out.push(
-      "Reference: polytask `wasm` on the 2-core development machine trains this LeNet at " +
-        `${ref.median} samples/s (median step, batch 256; bench/REPORT-native.md).`,
-    );
-  }
-  out.push("");
+  out.push(
+    r.wasmRef
+      ? `wasm reference: ${r.wasmRef.source}.`
+      : "wasm reference: bench/shared-input/results.json has no wasm LeNet row, so the row " +
+          "above measures `wasm` on this machine's host CPU.",
+    "",
+  );
 
   out.push(
     "## Shared-input K-scaling: one EW step of K tasks on one input",
     "",
-    `polytask's \`fit\` on a task group (\`datasets.fromArrays({ x, y: { t0, ..., tK-1 } })\`: ` +
-      "one backbone pass per step): convNet({ filters: [10, 20], kernelSize: 5, dense: 50 }) " +
-      `and K 10-way heads, batch ${r.plan.kscale.batch}, EW, SGD; step times from fit's step ` +
-      "events. PyTorch: the same network, loss = sum of the K cross-entropies.",
+    `The same fit with K = ${r.plan.tasks.join(", ")} tasks (t0, t1 = left and right digit; ` +
+      `t2... seeded permutations of them) at batch ${r.plan.kscale.batch}; PyTorch with K heads.`,
     "",
-    "| backend | K | steps timed | median step (ms) | vs K = 2 |",
-    "|---|---|---|---|---|",
+    "| backend | K | steps timed | median step (ms) | vs K = 2 | initial loss vs PyTorch |",
+    "|---|---|---|---|---|---|",
   );
   const kRatio = new Map<string, number>();
   for (const backend of ["webgpu", "pytorch"]) {
-    const base = pool(r.runs, "kscale", backend, r.plan.kscale.batch, r.plan.tasks[0]);
+    const base = pool(r.runs, "kscale", backend, r.plan.kscale.batch, r.plan.tasks[0] as number);
     for (const k of r.plan.tasks) {
       const p = pool(r.runs, "kscale", backend, r.plan.kscale.batch, k);
+      const torch = pool(r.runs, "kscale", "pytorch", r.plan.kscale.batch, k);
       if (p.times.length === 0) {
-        out.push(`| ${backend} | ${k} | 0 | - | ${p.errors.join("; ") || "not run"} |`);
+        out.push(`| ${backend} | ${k} | 0 | - | - | ${p.errors.join("; ") || "not run"} |`);
         continue;
       }
       const ratio = base.times.length ? median(p.times) / median(base.times) : Number.NaN;
       kRatio.set(`${backend}@${k}`, ratio);
+      const init = backend === "pytorch" ? f2(p.initialLoss) : initialDiff(p, torch);
       out.push(
-        `| ${backend} | ${k} | ${p.times.length} | ${speed(f1(median(p.times)))} | ${speed(`${f2(ratio)}x`)} |`,
+        `| ${backend} | ${k} | ${p.times.length} | ${speed(f1(median(p.times)))} | ${speed(`${f2(ratio)}x`)} | ${init} |`,
       );
     }
   }
   out.push("");
 
+  const first = batches[0] as number;
   const last = batches[batches.length - 1] as number;
+  const kmax = r.plan.tasks[r.plan.tasks.length - 1] as number;
   const goal = (ok: boolean | undefined) =>
     dry || ok === undefined ? "not measured" : ok ? "met" : "NOT met";
-  const g1 = rate.get("webgpu@256");
+  const g1 = rate.get(`webgpu@${first}`);
   const g2 = rate.get(`webgpu@${last}`);
   const t2 = rate.get(`pytorch@${last}`);
-  const g3 = kRatio.get(`webgpu@${r.plan.tasks[r.plan.tasks.length - 1]}`);
+  const g3 = kRatio.get(`webgpu@${kmax}`);
   out.push(
     "## Goals (issue 16)",
     "",
-    `- webgpu >= 10x polytask's wasm on the development machine (batch 256): ${goal(g1 !== undefined && ref ? g1 >= 10 * ref.median : undefined)}${!dry && g1 && ref ? ` (${f1(g1 / ref.median)}x)` : ""}`,
+    `- webgpu LeNet (batch ${first}) >= 10x polytask's wasm samples/s: ${goal(g1 !== undefined && wasmRate !== undefined ? g1 >= 10 * wasmRate : undefined)}${!dry && g1 && wasmRate ? ` (${f1(g1 / wasmRate)}x)` : ""}`,
     `- webgpu >= 0.3x PyTorch CUDA at batch ${last}: ${goal(g2 !== undefined && t2 !== undefined ? g2 >= 0.3 * t2 : undefined)}${!dry && g2 && t2 ? ` (${f2(g2 / t2)}x)` : ""}`,
-    `- webgpu K = ${r.plan.tasks[r.plan.tasks.length - 1]} step <= 1.5x the K = 2 step: ${goal(g3 !== undefined ? g3 <= 1.5 : undefined)}${!dry && g3 ? ` (${f2(g3)}x)` : ""}`,
+    `- webgpu K = ${kmax} step <= 1.5x the K = ${r.plan.tasks[0]} step: ${goal(g3 !== undefined ? g3 <= 1.5 : undefined)}${!dry && g3 ? ` (${f2(g3)}x)` : ""}`,
     "",
   );
   if (r.torchErrors.length) {
-    out.push("PyTorch: " + r.torchErrors.join("; "), "");
+    out.push(`PyTorch: ${r.torchErrors.join("; ")}`, "");
   }
   out.push(
     "Method: PyTorch computes in fp32 (TF32 off for convolutions and matmuls, as webgpu has no " +
       "TF32) with cudnn.benchmark on; every step of every framework copies its batch from host " +
       "memory and reads its loss back. webgpu runs polytask's patched kernels " +
-      "(src/backend/webgpu/). Times are wall-clock per step (performance.now / perf_counter).",
+      "(src/backend/webgpu/). polytask's step times include its epoch ends (every " +
+      "samples/batch steps). Times are wall-clock (performance.now / perf_counter).",
     "",
   );
   return out.join("\n");

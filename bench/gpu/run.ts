@@ -1,9 +1,10 @@
 /**
  * The GPU check (`polytask-gpu.mjs all`): the webgpu agreement tests, then rounds that
- * interleave polytask on webgpu with PyTorch on the same device (LeNet throughput at each
- * batch size, the shared-input K-scaling fit), a wasm reference on the host's CPU, and
- * bench/gpu/REPORT.md. Every measurement runs in a fresh process with a timeout, so one that
- * hangs or crashes is reported and the rest still run.
+ * interleave polytask's `fit` on webgpu with PyTorch on the same device (the LeNet at each
+ * batch size, the shared-input K-scaling), a wasm reference on the host's CPU where
+ * bench/shared-input/results.json has none, and bench/gpu/REPORT.md. Every measurement runs in
+ * a fresh process with a timeout, so one that hangs or crashes is reported and the rest still
+ * run; the whole check plans within `budgetS` and always writes its report.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -11,7 +12,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import type { Measured, StepPlan } from "./measure.js";
 import { type CheckPlan, checkPlan, planArg } from "./plan.js";
-import { type AgreementResult, type ReportInput, renderReport } from "./report.js";
+import { type AgreementResult, type ReportInput, renderReport, sharedInputWasm } from "./report.js";
 
 export interface RunAllOptions {
   /** Folder with the data files (bench/gpu/data.ts). */
@@ -24,7 +25,16 @@ export interface RunAllOptions {
   torchDevice: string;
   /** bench/gpu/torch_bench.py. */
   torchScript: string;
+  /**
+   * Seconds the whole check may take: a measurement that would run past it is skipped (and
+   * reported so), and every process's timeout is cut to what is left, so the report is always
+   * written. run.sh gives its own hard limit less a margin.
+   */
+  budgetS: number;
 }
+
+/** Time left for a process that wants `want` seconds, or 0 when under `least` are left. */
+type Clock = (want: number, least?: number) => number;
 
 /** Runs this program again with a subcommand (the bundle, or the tsx entry in a checkout). */
 function self(
@@ -37,8 +47,9 @@ function self(
     maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, POLYTASK_QUIET: "1" },
   });
+  const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT";
   const error =
-    r.error?.message ??
+    (timedOut ? `stopped after its ${timeoutS} s timeout` : r.error?.message) ??
     (r.status === 0 ? undefined : `exit ${r.status ?? r.signal}: ${tail(r.stderr || r.stdout)}`);
   return { stdout: r.stdout ?? "", stderr: r.stderr ?? "", error };
 }
@@ -60,20 +71,9 @@ function measureIn(
   plan: StepPlan,
   dataDir: string,
   timeoutS: number,
-  tasks?: number,
+  tasks: number,
 ): Measured {
-  const args = [
-    kind,
-    backend,
-    dataDir,
-    String(plan.batch),
-    String(plan.warmup),
-    String(plan.steps),
-  ];
-  const r = self([...args, String(plan.maxSeconds), String(tasks ?? 0)], timeoutS);
-  const m = lastJson(r.stdout);
-  if (m && !r.error) return m;
-  return {
+  const failed = (error: string): Measured => ({
     kind,
     backend,
     summary: "",
@@ -83,12 +83,26 @@ function measureIn(
     times: [],
     losses: [],
     leaked: 0,
-    error: m?.error ?? r.error ?? "no result",
-  };
+    error,
+  });
+  if (timeoutS <= 0) return failed("skipped: the check's time limit was near");
+  const args = [
+    kind,
+    backend,
+    dataDir,
+    String(plan.batch),
+    String(plan.warmup),
+    String(plan.steps),
+  ];
+  const r = self([...args, String(plan.maxSeconds), String(tasks)], timeoutS);
+  const m = lastJson(r.stdout);
+  if (m && !r.error) return m;
+  return failed(m?.error ?? r.error ?? "no result");
 }
 
-function torchAll(o: RunAllOptions, plan: CheckPlan): Measured[] | string {
+function torchAll(o: RunAllOptions, plan: CheckPlan, timeoutS: number): Measured[] | string {
   if (!existsSync(o.torchScript)) return `no ${o.torchScript}`;
+  if (timeoutS <= 0) return "skipped: the check's time limit was near";
   const k = plan.kscale;
   const r = spawnSync(
     o.python,
@@ -101,7 +115,7 @@ function torchAll(o: RunAllOptions, plan: CheckPlan): Measured[] | string {
       `${k.batch}:${k.warmup}:${k.steps}`,
       String(Math.max(...plan.lenet.map((p) => p.maxSeconds))),
     ],
-    { encoding: "utf8", timeout: plan.processTimeout * 3000, maxBuffer: 64 * 1024 * 1024 },
+    { encoding: "utf8", timeout: timeoutS * 1000, maxBuffer: 64 * 1024 * 1024 },
   );
   if (r.error || r.status !== 0) {
     return `PyTorch did not run (${o.python}): ${r.error?.message ?? tail(r.stderr || r.stdout)}`;
@@ -116,7 +130,7 @@ function torchAll(o: RunAllOptions, plan: CheckPlan): Measured[] | string {
 /** The agreement test files, each run in its own process (they switch tfjs's backend). */
 export const AGREEMENT_TESTS = ["kernels", "training", "fit"] as const;
 
-function agreement(timeoutS: number): AgreementResult {
+function agreement(clock: Clock, timeoutS: number): AgreementResult {
   const total: AgreementResult = {
     pass: 0,
     fail: 0,
@@ -127,7 +141,12 @@ function agreement(timeoutS: number): AgreementResult {
     skipNotes: [],
   };
   for (const name of AGREEMENT_TESTS) {
-    const r = self(["test", name], timeoutS);
+    const t = clock(timeoutS, 30);
+    if (t <= 0) {
+      total.error = `${total.error ? `${total.error}; ` : ""}${name}: skipped (time limit)`;
+      continue;
+    }
+    const r = self(["test", name], t);
     const count = (k: string) => Number(new RegExp(`^# ${k} (\\d+)`, "m").exec(r.stdout)?.[1] ?? 0);
     total.pass += count("pass");
     total.fail += count("fail");
@@ -163,31 +182,42 @@ export async function runAll(o: RunAllOptions): Promise<string> {
   const t0 = Date.now();
   const load0 = loadavg()[0] as number;
   const log = (s: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${s}`);
-  log("agreement tests (webgpu vs cpu)");
-  const agree = agreement(plan.processTimeout * 2);
+  // Without bench/shared-input's wasm figure, the wasm run at the end is a goal's reference.
+  const wasmRef = sharedInputWasm();
+  let reserve = wasmRef ? 0 : 40;
+  // 15 s stay for the report (and `reserve` for the wasm run); a process gets what it wants or
+  // what is left.
+  const clock: Clock = (want, least = 10) => {
+    const left = o.budgetS - (Date.now() - t0) / 1000 - 15 - reserve;
+    return left < least ? 0 : Math.floor(Math.min(want, left));
+  };
+  const measure = (kind: "lenet" | "kscale", backend: string, p: StepPlan, k: number) =>
+    measureIn(kind, backend, p, o.dataDir, clock(plan.processTimeout), k);
+  log(`agreement tests (webgpu vs cpu); budget ${o.budgetS} s`);
+  const agree = agreement(clock, plan.processTimeout * 2);
   log(`agreement: ${agree.pass} pass, ${agree.fail} fail, ${agree.todo} todo`);
   const runs: Measured[] = [];
   const torchErrors: string[] = [];
   const note = (m: Measured) => {
     runs.push(m);
-    const what = `${m.kind} ${m.backend} batch ${m.batch}${m.tasks ? ` K=${m.tasks}` : ""}`;
+    const what = `${m.kind} ${m.backend} batch ${m.batch} K=${m.tasks}`;
     log(`${what}: ${m.error ?? `${m.times.length} steps`}`);
   };
   for (let r = 0; r < plan.rounds; r++) {
     log(`round ${r + 1} of ${plan.rounds}`);
-    for (const p of plan.lenet)
-      note(measureIn("lenet", "webgpu", p, o.dataDir, plan.processTimeout));
-    const torch = torchAll(o, plan);
+    for (const p of plan.lenet) note(measure("lenet", "webgpu", p, 2));
+    const torch = torchAll(o, plan, clock(plan.processTimeout * 3, 30));
     if (typeof torch === "string") torchErrors.push(torch);
     else for (const m of torch) note(m);
-    for (const k of plan.tasks) {
-      note(measureIn("kscale", "webgpu", plan.kscale, o.dataDir, plan.processTimeout, k));
-    }
+    for (const k of plan.tasks) note(measure("kscale", "webgpu", plan.kscale, k));
   }
-  note(measureIn("lenet", "wasm", plan.wasm, o.dataDir, plan.processTimeout));
+  reserve = 0;
+  if (wasmRef) log(`wasm reference: ${wasmRef.source}`);
+  else note(measure("lenet", "wasm", plan.wasm, 2));
   const input: ReportInput = {
     plan,
     agree,
+    wasmRef,
     runs,
     torchErrors: [...new Set(torchErrors)],
     machine: `${gpuName()}; host ${cpus()[0]?.model ?? "cpu"}, ${availableParallelism()} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`,

@@ -1,16 +1,20 @@
-"""PyTorch baseline of the GPU check (bench/gpu/run.ts): the same models on the same bytes.
+"""PyTorch baseline of the GPU check (bench/gpu/run.ts): the model polytask trains there, on the
+same bytes, from polytask's initial weights.
 
-- lenet: the two-head LeNet of bench/native (conv 10@9x9, conv 20@5x5, fc 50, two 10-way
-  heads), from the same initial weights, plain SGD lr 0.01, batches in order.
-- kscale: polytask's convNet({ filters: [10, 20], kernelSize: 5, dense: 50 }) backbone with K
-  10-way heads on one shared input, loss = sum of the K cross-entropies (EW), SGD lr 0.01.
+The K-task LeNet of bench/shared-input/common.ts, written as bench/shared-input/torch_worker.py
+writes it: conv 5x5 10 -> relu -> max-pool -> conv 5x5 20 -> relu -> max-pool -> flatten in
+polytask's NHWC order -> FC 320x50 -> relu, one nn.Linear(50, 10) head per task in a ModuleList,
+loss = sum of the K cross-entropies (EW), plain SGD lr 0.01, batches in order.
+- lenet: K = 2 (the left and right digit) at each LeNet batch size;
+- kscale: K tasks on one input at the K-scaling batch.
 
 Each step copies the batch from host memory, runs forward + backward + update and reads the
-loss back (.item()), as the polytask side does. fp32 throughout: TF32 is off for convolutions
-and matmuls (webgpu computes in fp32); cudnn.benchmark picks the fastest conv algorithms.
-Prints one JSON line per measurement.
+loss back (.item()), as polytask's step does (one read per step). fp32 throughout: TF32 is off
+for convolutions and matmuls (webgpu computes in fp32); cudnn.benchmark picks the fastest conv
+algorithms. Prints one JSON line per measurement.
 
 usage: torch_bench.py DATA_DIR DEVICE LENET KSCALE KPLAN MAX_SECONDS
+  DATA_DIR: bench/gpu/data.ts's files (multimnist.u8, data.json, init-<K>.json/.bin)
   DEVICE = cuda, cpu or auto (cuda when available)
   LENET = "256:5:30,4096:3:20" (batch:warmup:steps, comma-separated; "" for none)
   KSCALE = "2,8,32" (task counts; "" for none); KPLAN = "1024:3:12" (batch:warmup:steps)
@@ -36,16 +40,15 @@ torch.backends.cudnn.benchmark = True
 if device.type == "cpu":
     torch.set_num_threads(max(1, os.cpu_count() or 1))
 
-raw = open(os.path.join(data_dir, "multimnist.u8"), "rb").read()
-n = len(raw) // 786
-pixels = torch.frombuffer(bytearray(raw), dtype=torch.uint8)
-x_all = (pixels[: n * 784].to(torch.float32) / 255).reshape(n, 1, 28, 28)
-left_all = pixels[n * 784 : n * 785].to(torch.long)
-right_all = pixels[n * 785 : n * 786].to(torch.long)
+meta = json.load(open(os.path.join(data_dir, "data.json")))
+n, kmax = meta["n"], meta["kmax"]
+raw = torch.frombuffer(bytearray(open(os.path.join(data_dir, "multimnist.u8"), "rb").read()), dtype=torch.uint8)
+# x travels NHWC [n, 28, 28, 1] as k/255 bytes; PyTorch convolves NCHW
+x_all = (raw[: n * 784].to(torch.float32) / 255).reshape(n, 1, 28, 28)
+y_all = raw[n * 784 :].to(torch.long).reshape(kmax, n)
 
 if device.type == "cuda":
-    name = torch.cuda.get_device_name(device)
-    summary = f"torch {torch.__version__} on {name} (fp32, TF32 off)"
+    summary = f"torch {torch.__version__} on {torch.cuda.get_device_name(device)} (fp32, TF32 off)"
 else:
     summary = f"torch {torch.__version__} on cpu ({torch.get_num_threads()} threads)"
 
@@ -55,78 +58,61 @@ def sync():
         torch.cuda.synchronize(device)
 
 
-def lenet_model():
-    init = torch.frombuffer(
-        bytearray(open(os.path.join(data_dir, "lenet2-init.f32"), "rb").read()), dtype=torch.float32
-    )
-    shapes = [(9, 9, 1, 10), (10,), (5, 5, 10, 20), (20,), (180, 50), (50,), (50, 10), (10,), (50, 10), (10,)]
-    params, off = [], 0
-    for s in shapes:
-        size = 1
-        for d in s:
-            size *= d
-        params.append(init[off : off + size].reshape(s).clone())
-        off += size
-    c1w, c1b, c2w, c2b, fw, fb, lw, lb, rw, rb = params
-    # tfjs layouts -> PyTorch's: conv HWIO -> OIHW; the flatten order (h, w, c) -> (c, h, w).
-    c1w, c2w = c1w.permute(3, 2, 0, 1), c2w.permute(3, 2, 0, 1)
-    fw = fw.reshape(3, 3, 20, 50).permute(2, 0, 1, 3).reshape(180, 50).t()
+class LeNetK(torch.nn.Module):
+    def __init__(self, k):
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(1, 10, 5)
+        self.conv2 = torch.nn.Conv2d(10, 20, 5)
+        self.fc = torch.nn.Linear(320, 50)
+        self.heads = torch.nn.ModuleList([torch.nn.Linear(50, 10) for _ in range(k)])
 
-    class LeNet2(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.conv1 = torch.nn.Conv2d(1, 10, 9)
-            self.conv2 = torch.nn.Conv2d(10, 20, 5)
-            self.fc = torch.nn.Linear(180, 50)
-            self.left = torch.nn.Linear(50, 10)
-            self.right = torch.nn.Linear(50, 10)
+    def forward(self, x):
+        h = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        h = F.max_pool2d(F.relu(self.conv2(h)), 2)
+        # polytask flattens NHWC: (h, w, c)
+        z = F.relu(self.fc(h.permute(0, 2, 3, 1).flatten(1)))
+        return [head(z) for head in self.heads]
 
-        def forward(self, x):
-            h = F.relu(F.max_pool2d(self.conv1(x), 2))
-            h = F.relu(F.max_pool2d(self.conv2(h), 2))
-            z = F.relu(self.fc(h.flatten(1)))
-            return [self.left(z), self.right(z)]
 
-    m = LeNet2()
+def model_for(k):
+    """LeNetK(k) from polytask's initial weights (init-<k>.json/.bin, tfjs layout)."""
+    base = os.path.join(data_dir, f"init-{k}")
+    entries = json.load(open(base + ".json"))
+    blob = torch.frombuffer(bytearray(open(base + ".bin", "rb").read()), dtype=torch.float32)
+    init, off = {}, 0
+    for e in entries:
+        init[e["name"]] = blob[off : off + e["length"]].reshape(e["shape"]).clone()
+        off += e["length"]
+    m = LeNetK(k)
     with torch.no_grad():
-        for p, v in zip(m.parameters(), [c1w, c1b, c2w, c2b, fw, fb, lw.t(), lb, rw.t(), rb]):
-            p.copy_(v.contiguous())
+        m.conv1.weight.copy_(init["backbone/conv0/kernel"].permute(3, 2, 0, 1))  # HWIO -> OIHW
+        m.conv1.bias.copy_(init["backbone/conv0/bias"])
+        m.conv2.weight.copy_(init["backbone/conv1/kernel"].permute(3, 2, 0, 1))
+        m.conv2.bias.copy_(init["backbone/conv1/bias"])
+        m.fc.weight.copy_(init["backbone/dense0/kernel"].t())  # [in, out] -> [out, in]
+        m.fc.bias.copy_(init["backbone/dense0/bias"])
+        for t, head in enumerate(m.heads):
+            head.weight.copy_(init[f"head/t{t}/out/kernel"].t())
+            head.bias.copy_(init[f"head/t{t}/out/bias"])
     return m.to(device)
 
 
-def kscale_model(k):
-    class Shared(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.conv1 = torch.nn.Conv2d(1, 10, 5, padding=2)
-            self.conv2 = torch.nn.Conv2d(10, 20, 5, padding=2)
-            self.fc = torch.nn.Linear(980, 50)
-            self.heads = torch.nn.ModuleList([torch.nn.Linear(50, 10) for _ in range(k)])
-
-        def forward(self, x):
-            h = F.max_pool2d(F.relu(self.conv1(x)), 2)
-            h = F.max_pool2d(F.relu(self.conv2(h)), 2)
-            z = F.relu(self.fc(h.permute(0, 2, 3, 1).flatten(1)))
-            return [head(z) for head in self.heads]
-
-    torch.manual_seed(1)
-    return Shared().to(device)
-
-
-def run(kind, model, labels, batch, warmup, steps, tasks=None):
+def run(kind, k, batch, warmup, steps):
+    model = model_for(k)
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     per = n // batch
+    labels = y_all[:k]
     times, losses = [], []
-    t0 = time.perf_counter()
+    timed = 0.0
     for s in range(warmup + steps):
         o = (s % per) * batch
         sync()
         t = time.perf_counter()
         x = x_all[o : o + batch].to(device)
-        ys = [y[o : o + batch].to(device) for y in labels]
+        ys = labels[:, o : o + batch].to(device)
         opt.zero_grad(set_to_none=True)
         outs = model(x)
-        loss = sum(F.cross_entropy(out, y) for out, y in zip(outs, ys))
+        loss = sum(F.cross_entropy(out, ys[j]) for j, out in enumerate(outs))
         loss.backward()
         opt.step()
         value = loss.item()
@@ -134,20 +120,18 @@ def run(kind, model, labels, batch, warmup, steps, tasks=None):
         losses.append(value)
         if s >= warmup:
             times.append(ms)
-        if s >= warmup and time.perf_counter() - t0 > max_seconds:
-            break
-    out = {"kind": kind, "backend": "pytorch", "summary": summary, "software": False, "batch": batch}
-    if tasks is not None:
-        out["tasks"] = tasks
-    out.update({"times": times, "losses": losses, "leaked": 0})
+            timed += ms / 1000
+            if timed > max_seconds:
+                break
+    out = {"kind": kind, "backend": "pytorch", "summary": summary, "software": False}
+    out.update({"batch": batch, "tasks": k, "times": times, "losses": losses, "leaked": 0})
     print(json.dumps(out), flush=True)
 
 
 for spec in filter(None, lenet_arg.split(",")):
     batch, warmup, steps = (int(v) for v in spec.split(":"))
-    run("lenet", lenet_model(), [left_all, right_all], batch, warmup, steps)
+    run("lenet", 2, batch, warmup, steps)
 
 kbatch, kwarm, ksteps = (int(v) for v in kplan_arg.split(":"))
 for k in (int(v) for v in filter(None, kscale_arg.split(","))):
-    labels = [(left_all * (j + 1) + right_all * j) % 10 for j in range(k)]
-    run("kscale", kscale_model(k), labels, kbatch, kwarm, ksteps, tasks=k)
+    run("kscale", k, kbatch, kwarm, ksteps)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark-only tool: a venv in bench/pytorch/.venv with CPU PyTorch 2.13.0, used by
-# bench/native/run.ts as the baseline. PyTorch is never a runtime dependency of polytask.
+# Benchmark-only tool: a venv in bench/pytorch/.venv with CPU PyTorch 2.13.0, the baseline of
+# bench/shared-input/run.ts (and of the GPU check's dry run, bench/gpu). PyTorch is never a
+# runtime dependency of polytask.
 # Usage: bench/pytorch/setup.sh [PYTHON]      (idempotent)
 set -euo pipefail
 cd "$(dirname "$0")"

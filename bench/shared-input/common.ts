@@ -3,7 +3,8 @@
  * polytask convNet: conv 5x5 10 -> pool -> conv 5x5 20 -> pool -> FC 320x50, "valid" padding,
  * one 10-way head per task), the data (MultiMNIST images labelled for K tasks: the left and right
  * digit, and for K > 2 seeded permutations of them) and the files PyTorch reads (the images, the
- * labels and polytask's initial weights, tfjs layout).
+ * labels and polytask's initial weights, tfjs layout). The GPU check (bench/gpu) trains the same
+ * model on the same data.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -44,11 +45,15 @@ export function sharedData(n: number, k: number): { x: Float32Array; labels: Int
 
 /** The group as polytask datasets (one input, k label sets). */
 export function sharedGroup(n: number, k: number): Record<string, pt.Dataset> {
-  const { x, labels } = sharedData(n, k);
-  const names = taskNames(k);
+  return groupOf(sharedData(n, k));
+}
+
+/** Images [n, 28, 28, 1] and label sets as one task group named "shared" (t0, t1, ...). */
+export function groupOf(d: { x: Float32Array; labels: Int32Array[] }): Record<string, pt.Dataset> {
+  const names = taskNames(d.labels.length);
   return pt.datasets.fromArrays({
-    x,
-    y: Object.fromEntries(names.map((t, i) => [t, labels[i]])),
+    x: d.x,
+    y: Object.fromEntries(names.map((t, i) => [t, d.labels[i]])),
     inputShape: [28, 28, 1],
     numClasses: Object.fromEntries(names.map((t) => [t, 10])),
     name: "shared",
@@ -74,20 +79,27 @@ export async function writeFiles(n: number, k: number): Promise<{ data: string; 
       ]),
     );
   }
-  if (!existsSync(init)) {
-    const w = await lenet(k).weights(SEED);
-    const entries = [...w].map(([name, v]) => ({ name, shape: v.shape, length: v.values.length }));
-    writeFileSync(init, JSON.stringify(entries));
-    writeFileSync(
-      init.replace(/\.json$/, ".bin"),
-      Buffer.concat(
-        [...w.values()].map((v) =>
-          Buffer.from(v.values.buffer, v.values.byteOffset, v.values.byteLength),
-        ),
-      ),
-    );
-  }
+  if (!existsSync(init)) await writeInit(init, k);
   return { data, init };
+}
+
+/**
+ * Writes polytask's initial weights of the K-task LeNet at SEED (what `fit` with `seed: SEED`
+ * starts from): `<path>` lists { name, shape, length } in order, `<path minus .json>.bin` holds
+ * the values, float32, tfjs layout (HWIO kernels, dense [in, out]).
+ */
+export async function writeInit(path: string, k: number): Promise<void> {
+  const w = await lenet(k).weights(SEED);
+  const entries = [...w].map(([name, v]) => ({ name, shape: v.shape, length: v.values.length }));
+  writeFileSync(path, JSON.stringify(entries));
+  writeFileSync(
+    path.replace(/\.json$/, ".bin"),
+    Buffer.concat(
+      [...w.values()].map((v) =>
+        Buffer.from(v.values.buffer, v.values.byteOffset, v.values.byteLength),
+      ),
+    ),
+  );
 }
 
 /** Reads a float32 file as a Float32Array. */

@@ -3,7 +3,8 @@
  * representation-gradient modes; wasm) and MultiMNIST accuracy per strategy over 3 seeds.
  * Writes bench/weighting/REPORT.md. Usage: node --import tsx bench/weighting/run.ts
  *   [--quick (fewer timed steps)] [--train N] [--test N] [--epochs E] [--seeds N] [--skip-steps]
- *   [--skip-multimnist]
+ *   [--skip-multimnist] [--skip-zoo] [--skip-solvers] [--from DIR (zoo-time.json and
+ *   solver-time.json saved from earlier runs of zoo-time.ts and solver-time.ts)]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -36,7 +37,10 @@ const reportPath = join(here, "REPORT.md");
 const previous = new Map<string, string>();
 if (existsSync(reportPath))
   for (const part of readFileSync(reportPath, "utf8").split("\n## ").slice(1)) {
-    const body = part.split("\nLoad average at the end")[0].trimEnd();
+    const body = part
+      .split("\nLoad average at the end")[0]
+      .replace(/\n+\(Kept from the previous run\.\)\s*$/, "")
+      .trimEnd();
     previous.set(body.split("\n")[0], `## ${body}`);
   }
 const keep = (heading: string) => {
@@ -158,6 +162,81 @@ else {
     );
   }
 }
+/** A child's JSON, or the one saved under `--from DIR`. */
+function result(script: string, args: string[]): Record<string, unknown> {
+  const dir = argv.includes("--from") ? argv[argv.indexOf("--from") + 1] : undefined;
+  const saved = dir ? join(dir, script.replace(/\.ts$/, ".json")) : undefined;
+  if (saved && existsSync(saved))
+    return JSON.parse(readFileSync(saved, "utf8").trim().split("\n").pop() as string);
+  return child(script, args);
+}
+
+const ZOO = "New and re-solved strategies: step time relative to EW through fit";
+if (argv.includes("--skip-zoo")) keep(ZOO);
+else {
+  const z = result("zoo-time.ts", []) as {
+    backend: string;
+    n: number;
+    dim: number;
+    units: number[];
+    batch: number;
+    epochs: number;
+    pairs: number;
+    load: [number, number];
+    rows: { strategy: string; needs: string; k: number; ms: number; ewMs: number; ratio: number }[];
+    leaked: number;
+  };
+  lines.push("", `## ${ZOO}`, "");
+  lines.push(
+    `Measured through the public \`model.fit\` (bench/weighting/zoo-time.ts), backend ${z.backend}: K regression tasks over one shared input array (each task its own Dataset of the same ${z.n} samples; task groups are not merged yet, so each task still draws its own batch and backbone pass), input ${z.dim} -> mlp [${z.units}] -> K heads, batch ${z.batch}, every task in every step, Adam, ${z.epochs} epochs per run. A step is the interval between consecutive step events within an epoch (the whole loop step), first quartile over the run (load spikes only lengthen steps); EW and the strategy alternate run by run (${z.pairs} pairs) and the ratio is the median of the pairs' ratios; the milliseconds are medians over the pairs. MoDo and SDMGrad draw 3 batches per step (3 x the passes; an epoch has a third of the steps). Tensors leaked: ${z.leaked}.`,
+    "",
+  );
+  const ks = [...new Set(z.rows.map((r) => r.k))];
+  lines.push(`| strategy | needs | ${ks.map((k) => `K=${k}`).join(" | ")} |`);
+  lines.push(`|---|---|${ks.map(() => "---").join("|")}|`);
+  for (const n of [...new Set(z.rows.map((r) => r.strategy))]) {
+    const cells = ks.map((k) => {
+      const r = z.rows.find((x) => x.strategy === n && x.k === k);
+      return r ? `${r.ratio.toFixed(2)}x (${r.ms.toFixed(0)} ms; EW ${r.ewMs.toFixed(0)})` : "";
+    });
+    const needs = z.rows.find((x) => x.strategy === n)?.needs ?? "";
+    lines.push(`| ${n} | ${needs} | ${cells.join(" | ")} |`);
+  }
+  lines.push(
+    "",
+    `Load average ${z.load[0].toFixed(1)} at the start of this measurement and ${z.load[1].toFixed(1)} at its end, on 2 cores shared with other sessions: EW's own step time moved by up to 2x between runs, so ratios within about +-30% of 1 are at this machine's noise level. What stands out beyond it: MoDo and SDMGrad at 3-4x (three batches, so three times the per-task backward passes per step; per sample they cost about what EW does), IMTL at 2x for K = 32 (the exact \`D U^T\` products: two [K-1, P] combinations and their product on the device, plus IMTL-L's transform in every task's tape), and the device-state methods (MoCo, DB-MTL, ExcessMTL) at 1.2-1.4x for K = 32 (element-wise updates of a [K, P] state).`,
+  );
+}
+
+const SOLVERS = "Solver time per step at K = 32, and certificate residuals";
+if (argv.includes("--skip-solvers")) keep(SOLVERS);
+else {
+  const sv = result("solver-time.ts", []) as {
+    load: [number, number];
+    cases: number;
+    timingMs: Record<string, { old?: number; new: number }>;
+    certificateCases: number;
+    worst: Record<string, number>;
+  };
+  lines.push("", `## ${SOLVERS}`, "");
+  lines.push(
+    `bench/weighting/solver-time.ts: the solvers alone on host float64 Gram matrices of K = 32 task gradients (P <= 1000; ${sv.cases} random sets of the property tests' kinds: conflicting, parallel, zero, duplicated, wide, aligned rows, norm ratios up to 1e6), the previous solvers (bench/weighting/previous, as at f73ee0b) and the new ones called alternately on the same set; median milliseconds per call; load average ${sv.load[0].toFixed(1)} at the start, ${sv.load[1].toFixed(1)} at the end. The new IMTL-G time is the exact \`D U^T\` products on float64 host rows (on the device they are one small matmul); the previous solvers' speed came with the residuals below.`,
+    "",
+    "| solver | previous | new |",
+    "|---|---|---|",
+  );
+  for (const [k, v] of Object.entries(sv.timingMs))
+    lines.push(`| ${k} | ${v.old === undefined ? "-" : v.old.toFixed(2)} | ${v.new.toFixed(2)} |`);
+  lines.push(
+    "",
+    `Worst certificate residual over ${sv.certificateCases} random cases (K = 2..20, P = 1..1000, the same kinds): KKT residuals and duality gaps are relative (see each solver's file); the fixed points are \`max_i |a_i^(1/p) (G G^T a)_i - 1|\`. "old" rows evaluate the previous solver's answer with the same certificate.`,
+    "",
+    "| certificate | worst |",
+    "|---|---|",
+  );
+  for (const [k, v] of Object.entries(sv.worst)) lines.push(`| ${k} | ${v.toExponential(1)} |`);
+}
+
 lines.push("", `Load average at the end: ${loadavg()[0].toFixed(1)}.`, "");
 writeFileSync(reportPath, lines.join("\n"));
 console.log(lines.join("\n"));

@@ -5,11 +5,12 @@ import { loadGpuData } from "../../bench/gpu/data.js";
  *
  *   all [--quick] [--data DIR] [--out FILE]   the whole check; writes bench/gpu/REPORT.md
  *   test kernels|training|fit                one agreement test file (node:test, TAP output)
- *   lenet BACKEND DIR BATCH WARMUP STEPS MAX_SECONDS      one LeNet measurement (JSON line)
- *   kscale BACKEND DIR BATCH WARMUP STEPS MAX_SECONDS K   one K-scaling measurement
+ *   lenet BACKEND DIR BATCH WARMUP STEPS MAX_SECONDS      one LeNet (K = 2) fit (JSON line)
+ *   kscale BACKEND DIR BATCH WARMUP STEPS MAX_SECONDS K   one fit of K tasks on one input
  *
  * Environment: POLYTASK_GPU_DATA (data folder, default .gpu/data), POLYTASK_TORCH_PYTHON
- * (default python3), POLYTASK_TORCH_DEVICE (cuda | cpu | auto, default auto).
+ * (default python3), POLYTASK_TORCH_DEVICE (cuda | cpu | auto, default auto),
+ * POLYTASK_GPU_TIMEOUT (seconds for `all`, default 330: what is left out past it is reported).
  */
 import type { BackendName } from "../../src/backend/select.js";
 
@@ -30,6 +31,8 @@ async function main(): Promise<number> {
         python: process.env.POLYTASK_TORCH_PYTHON ?? "python3",
         torchDevice: process.env.POLYTASK_TORCH_DEVICE ?? "auto",
         torchScript: "bench/gpu/torch_bench.py",
+        // run.sh's hard limit (POLYTASK_GPU_TIMEOUT) less a margin for its own steps
+        budgetS: Number(process.env.POLYTASK_GPU_TIMEOUT ?? 330) - 10,
       });
       return 0;
     }
@@ -52,11 +55,9 @@ async function main(): Promise<number> {
         maxSeconds: Number(maxSeconds),
       };
       const data = loadGpuData(dir as string);
-      const m = await import("../../bench/gpu/measure.js");
-      const result =
-        command === "lenet"
-          ? await m.measureLenet(backend as BackendName, data, plan)
-          : await m.measureKscale(backend as BackendName, data, Number(tasks), plan);
+      const { measureFit } = await import("../../bench/gpu/measure.js");
+      const k = command === "lenet" ? 2 : Number(tasks);
+      const result = await measureFit(command, backend as BackendName, data, k, plan);
       console.log(JSON.stringify(result));
       return 0;
     }

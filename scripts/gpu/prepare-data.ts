@@ -1,15 +1,20 @@
 /**
- * Writes the GPU check's data into a folder (scripts/gpu/prepare.sh): bench/native's MultiMNIST
- * images and LeNet weights, as bench/gpu/data.ts reads them. usage: prepare-data.ts DIR [N]
+ * Writes the GPU check's data into a folder (scripts/gpu/prepare.sh): the shared-input
+ * benchmark's MultiMNIST images and label sets and polytask's initial weights for each K, as
+ * bench/gpu/data.ts reads them. usage: prepare-data.ts DIR [N]
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { writeGpuData } from "../../bench/gpu/data.js";
-import { benchData } from "../../bench/native/data.js";
+import { DATA_SAMPLES, DATA_TASKS } from "../../bench/gpu/plan.js";
+import { useBackend } from "../../src/index.js";
 
 const [dir, nArg] = process.argv.slice(2);
 if (!dir) throw new Error("usage: prepare-data.ts DIR [N]");
-const n = Number(nArg ?? 8192);
+const n = Number(nArg ?? DATA_SAMPLES);
 mkdirSync(dir, { recursive: true });
-const d = benchData(n);
-writeGpuData(dir, d.x, d.left, d.right, readFileSync(d.initFile));
-console.log(`prepare-data: ${n} MultiMNIST samples and the LeNet's initial weights in ${dir}`);
+await useBackend("cpu", { quiet: true });
+await writeGpuData(dir, n, DATA_TASKS);
+console.log(
+  `prepare-data: ${n} MultiMNIST samples, ${Math.max(...DATA_TASKS)} label sets and the ` +
+    `initial weights for K = ${DATA_TASKS.join(", ")} in ${dir}`,
+);

@@ -5,7 +5,8 @@
 #   polytask-gpu.mjs.xz     polytask, its tests and benchmarks bundled into one file (esbuild)
 #   *.wasm                  tfjs-backend-wasm's binaries (the bundle loads them from its folder)
 #   node_modules/webgpu/    Dawn's Node bindings (index.js, package.json, dawn.node.xz)
-#   data.tar.xz             bench/native's MultiMNIST bytes and LeNet weights (bench/gpu/data.ts)
+#   data.tar.xz             the shared-input benchmark's MultiMNIST bytes, label sets and LeNet
+#                           initial weights for each K (bench/gpu/data.ts)
 #   debs/                   the Vulkan loader (Debian's libvulkan1), for a machine without one
 #   MANIFEST                sizes and sha256 of the above
 # Idempotent; rebuilds everything. Needs: node_modules (npm install), xz, apt-get.
@@ -38,7 +39,7 @@ xz -T0 -9 -f "$out/polytask-gpu.mjs"
 cp node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm "$out/"
 
 echo "prepare: data"
-node --import tsx scripts/gpu/prepare-data.ts "$out/data" 8192
+node --import tsx scripts/gpu/prepare-data.ts "$out/data"
 tar -C "$out" -cJf "$out/data.tar.xz" data
 rm -rf "$out/data"
 

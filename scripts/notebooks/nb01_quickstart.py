@@ -74,14 +74,16 @@ A checkpoint holds the weights, the optimizer and RNG state, the model spec and 
 it is written atomically and loads back into a `Run` that evaluates the same.
 """),
     code("""
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-const dir = join(mkdtempSync(join(tmpdir(), "polytask-")), "quickstart");
+const scratch = mkdtempSync(join(tmpdir(), "polytask-quickstart-"));
+const dir = join(scratch, "run");
 await run.save(dir);
 const restored = await pt.load(dir);
 const again = await restored.evaluate({ digits: digitsTest, fashion: fashionTest });
 if (again.tasks.digits?.accuracy !== test.tasks.digits?.accuracy) throw new Error("restored run differs");
+rmSync(scratch, { recursive: true, force: true }); // a scratch copy: save to a folder of yours to keep one
 again.mean
 """),
 ]

@@ -14,6 +14,7 @@ import { hardSharing } from "../model/arch/hardSharing.js";
 import { resolveArchitecture } from "../model/arch/registry.js";
 import type { Architecture } from "../model/arch/types.js";
 import type { Backbone } from "../model/backbones/types.js";
+import { type ExportInfo, type ExportOptions, exportModel } from "../model/export/index.js";
 import type { Head } from "../model/heads/types.js";
 import { Network } from "../model/network.js";
 import type { Shape } from "../model/params.js";
@@ -238,6 +239,15 @@ export class Model<T extends string = never> {
   /** Predictions of task `task`'s head on `data` (probabilities or values, [n, units]). */
   predict(task: T, data: Dataset, batchSize?: number): Promise<Predictions> {
     return predictDef(this.def, task, data, batchSize);
+  }
+
+  /**
+   * Writes a model plain TensorFlow.js loads (`tf.loadLayersModel`, or `tf.loadGraphModel` with
+   * `format: "tfjs-graph"`; `"savedmodel"` for TensorFlow), one output per task, named after it
+   * and computing what `predict(task, ...)` computes. See src/model/export/.
+   */
+  export(dir: string, opts?: ExportOptions): Promise<ExportInfo> {
+    return exportModel(this.def, dir, opts);
   }
 
   /** Per-task metrics of this model's weights on `data` (see `Run.evaluate`). */

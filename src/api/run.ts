@@ -6,11 +6,14 @@ import { create as createSampler } from "../data/samplers/index.js";
  * (fine-tune further, add a head for transfer).
  */
 import type { Dataset } from "../data/types.js";
+import { CheckpointError } from "../errors.js";
 import type { EvaluateOptions, Evaluation } from "../eval/evaluate.js";
+import type { ExportInfo, ExportOptions } from "../model/export/index.js";
 import { Network } from "../model/network.js";
 import { specFromJSON, specToJSON } from "../model/spec.js";
 import { type ReportArgs, report as writeReport } from "../notebook/report.js";
 import { readCheckpoint, writeCheckpoint } from "../train/checkpoint.js";
+import { checkAgainstModel } from "../train/checkpoint/verify.js";
 import type { EpochLog } from "../train/events.js";
 import { fit } from "../train/fit.js";
 import { createOptimizer } from "../train/optimizers/registry.js";
@@ -84,22 +87,64 @@ export class Run<T extends string = string> {
     return writeReport(path, this, args);
   }
 
-  /** Writes a checkpoint directory atomically. */
+  /**
+   * Saves a checkpoint to `dir`: a new version, committed atomically, so that `dir` holds a
+   * loadable checkpoint at every instant (even if this process is killed, or another save
+   * races this one). See src/train/checkpoint.ts.
+   */
   async save(dir: string): Promise<void> {
     const weights = this.model.def.weights;
     if (!weights) throw new Error("internal: a Run always carries weights");
     await writeCheckpoint(dir, { spec: specToJSON(this.model.def), weights, state: this.state });
   }
 
-  /** Restores a Run from a checkpoint directory written by `save`. */
+  /**
+   * Exports the trained model for inference without polytask: `{ format: "tfjs-layers" }`
+   * (default; `tf.loadLayersModel`), `"tfjs-graph"` (`tf.loadGraphModel`) or `"savedmodel"`
+   * (TensorFlow; both need `npx polytask native setup`). One output per task, named after it.
+   */
+  export(dir: string, opts?: ExportOptions): Promise<ExportInfo> {
+    return this.model.export(dir, opts);
+  }
+
+  /**
+   * Restores a Run from a checkpoint directory written by `save` (or a `checkpoint` listener).
+   * A missing, damaged or mismatched checkpoint fails with a `CheckpointError` naming the file.
+   */
   static async load<T extends string = string>(dir: string): Promise<Run<T>> {
     const c = await readCheckpoint(dir);
-    const def = specFromJSON(c.spec);
-    const model = new Model<T>({ ...def, weights: c.weights });
-    // Build once to check that the weights fit the spec (another architecture -> typed error).
-    const net = await Network.build(model.def, c.state.config.seed);
+    const fail = (file: string, problem: string, cause?: unknown): never => {
+      const where = c.version ? `${c.version}/${file}` : file;
+      throw new CheckpointError(dir, where, problem, cause === undefined ? {} : { cause });
+    };
+    let def: ReturnType<typeof specFromJSON>;
+    try {
+      def = specFromJSON(c.spec);
+    } catch (cause) {
+      return fail("spec.json", `does not describe a model: ${(cause as Error).message}`, cause);
+    }
+    // build once (without the weights) to check every weight map against the parameters
+    // with the run's task groups, so head banks (and their optimizer slots) are as they trained
+    let net: Network;
+    try {
+      const groups = (c.state.loader?.units ?? [])
+        .filter((u) => u.tasks.length > 1)
+        .map((u) => u.tasks);
+      net = await Network.build(def, c.state.config.seed, { groups });
+    } catch (cause) {
+      return fail("spec.json", `does not build: ${(cause as Error).message}`, cause);
+    }
+    // weights travel under the members' names; slots and references under the bank's
+    const internal = new Map(net.params.map((p) => [p.name, [...p.variable.shape]]));
+    const params = new Map(
+      net.params.filter((p) => !p.tasks).map((p) => [p.name, [...p.variable.shape]]),
+    );
+    for (const b of net.banks)
+      for (const m of b.members)
+        for (const q of [m.kernel, m.bias]) params.set(q.name, [...q.variable.shape]);
     net.dispose();
-    return new Run<T>(model, c.state);
+    checkAgainstModel(c.weights, c.state, params, fail, internal);
+    return new Run<T>(new Model<T>({ ...def, weights: c.weights }), c.state);
   }
 
   /**

@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { BackendError } from "../errors.js";
+import { withoutDuplicateWarnings } from "./duplicate-warnings.js";
 
 export interface NativeInfo {
   /** TensorFlow (libtensorflow) version the binding runs on, e.g. "2.21.0". */
@@ -43,6 +44,8 @@ export interface NativeManifest {
 }
 
 export const MANIFEST_FILE = "polytask-native.json";
+/** The quiet loader `polytask native setup` compiles into the native folder (cli/native/quiet.ts). */
+export const QUIET_LOADER = "polytask-quiet-tf.so";
 const SETUP_HINT = "Build it with `npx polytask native setup` (add `--gpu` for tfjs-node-gpu).";
 
 /** The polytask package root (the folder holding polytask's package.json). */
@@ -111,6 +114,30 @@ function patchKernels(): string[] {
   return ["Step"];
 }
 
+/**
+ * TensorFlow logs its oneDNN line from a static initializer of libtensorflow_framework, before
+ * `TF_CPP_MIN_LOG_LEVEL` applies. While that level is >= 1 (polytask's default 2), the quiet
+ * loader built by `polytask native setup` loads the library first with stderr silenced; Node
+ * then rejects it as a module ("did not self-register"), which is expected. Without the loader
+ * (a setup from before it) the line still prints once.
+ */
+function quietFrameworkLoad(pkgDir: string): void {
+  const loader = join(nativeDir(), QUIET_LOADER);
+  const lib = join(pkgDir, "deps", "lib", "libtensorflow_framework.so.2");
+  if (!(Number(process.env.TF_CPP_MIN_LOG_LEVEL) >= 1) || !existsSync(loader) || !existsSync(lib))
+    return;
+  const previous = process.env.POLYTASK_TF_FRAMEWORK;
+  process.env.POLYTASK_TF_FRAMEWORK = lib;
+  try {
+    process.dlopen({ exports: {} } as NodeJS.Module, loader);
+  } catch {
+    // expected: a plain shared object registers no Node module
+  } finally {
+    if (previous === undefined) delete process.env.POLYTASK_TF_FRAMEWORK;
+    else process.env.POLYTASK_TF_FRAMEWORK = previous;
+  }
+}
+
 let loaded: NativeInfo | undefined;
 let loading: Promise<NativeInfo> | undefined;
 
@@ -147,29 +174,6 @@ function readManifest(dir: string): NativeManifest | undefined {
 }
 
 /** Loads the package at `dir`; returns its info, or the reason it cannot be used. */
-/** The warnings tfjs prints when a second build of it registers what the first already did. */
-const DUPLICATE_WARNING =
-  /^(The kernel '.*' for backend '.*' is already registered|.* backend was already registered\. Reusing existing backend factory\.|Platform .* has already been set\. Overwriting the platform with .*)$/;
-
-/**
- * Runs `f` with tfjs's duplicate-registration warnings muted. tfjs-node requires the CommonJS
- * build of @tensorflow/tfjs beside the ES module build polytask imports; both register the same
- * cpu and webgl kernels into tfjs's one global registry, harmlessly, with one console.warn each
- * (about 450 lines in every notebook that picked the tensorflow backend). Other warnings pass.
- */
-export function withoutDuplicateWarnings<T>(f: () => T): T {
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => {
-    if (args.length === 1 && typeof args[0] === "string" && DUPLICATE_WARNING.test(args[0])) return;
-    warn(...args);
-  };
-  try {
-    return f();
-  } finally {
-    console.warn = warn;
-  }
-}
-
 async function tryLoad(pkg: NativePackage, dir: string): Promise<NativeInfo | string> {
   let name: unknown;
   try {
@@ -184,9 +188,10 @@ async function tryLoad(pkg: NativePackage, dir: string): Promise<NativeInfo | st
   const previous = tf.engine().backendName;
   process.env.TF_CPP_MIN_LOG_LEVEL ??= "2";
   // TensorFlow enables its oneDNN kernels by default only on CPUs with AVX-512/AMX; on AVX2
-  // machines they made the benchmark CNN's training step ~2x faster (bench/REPORT-native.md).
-  // Set TF_ENABLE_ONEDNN_OPTS=0 to opt out.
+  // machines they made a LeNet training step ~2x faster (measured by the raw-tfjs benchmark
+  // that bench/shared-input replaced; git history). Set TF_ENABLE_ONEDNN_OPTS=0 to opt out.
   process.env.TF_ENABLE_ONEDNN_OPTS ??= "1";
+  quietFrameworkLoad(dir);
   try {
     withoutDuplicateWarnings(() => createRequire(join(dir, "package.json"))(dir));
   } catch (e) {

@@ -4,7 +4,8 @@
  * classifier head each; training uses uncertainty weighting and L2-SP, prints per-task curves
  * as it goes, then per-task test metrics, and writes an offline HTML report.
  *
- * `--quick` (or POLYTASK_QUICK=1) uses small sizes so the demo finishes in seconds.
+ * `--quick` (or POLYTASK_QUICK=1) uses small sizes so the demo finishes in seconds, and writes
+ * to `runs/demo-quick/` (the full demo to `runs/demo/`); `--out DIR` overrides either.
  */
 import * as pt from "../index.js";
 
@@ -20,7 +21,8 @@ export function demoSizes(quick: boolean): DemoSizes {
 
 export async function demo(args: string[]): Promise<number> {
   const quick = args.includes("--quick") || process.env.POLYTASK_QUICK === "1";
-  const out = flagValue(args, "--out") ?? "runs/demo";
+  // the quick demo writes apart, so it never replaces the full demo's report
+  const out = flagValue(args, "--out") ?? (quick ? "runs/demo-quick" : "runs/demo");
   const sizes = demoSizes(quick);
   await pt.useBackend();
 

@@ -22,6 +22,7 @@ import { ConfigError } from "../errors.js";
 import { addonPath, buildAddon, checkSymbols, napiVersion, stageWheel } from "./native/build.js";
 import { TFJS_NODE_VERSION, fetchPackage, installRuntimeDeps } from "./native/package.js";
 import { DEFAULT_TF_VERSION, createVenv, installWheel, venvPython } from "./native/python.js";
+import { buildQuietLoader } from "./native/quiet.js";
 import { type Toolchain, checkToolchain } from "./native/toolchain.js";
 import { listDevices, verifyLoad } from "./native/verify.js";
 
@@ -145,6 +146,12 @@ export async function setupNative(opts: NativeSetupOptions): Promise<NativeManif
   console.log(`    all ${nSymbols} TF_/TFE_ symbols the addon imports are exported by the wheel`);
   const verified = timed(steps, "verify (load + ops)", () => verifyLoad(pkgDir, packageRoot()));
   const devices = timed(steps, "list devices", () => listDevices(pkgDir, dir));
+  timed(
+    steps,
+    "quiet loader",
+    () => buildQuietLoader(dir),
+    (r) => r,
+  );
 
   const manifestFile = join(pkgDir, MANIFEST_FILE);
   let prior: NativeManifest | undefined;

@@ -1,6 +1,8 @@
 /**
- * `polytask train <config.json>`: trains from a JSON config and writes the checkpoint and an
- * offline HTML report. The config names everything the fluent API takes:
+ * `polytask train <config.json>`: trains from a JSON config and writes the checkpoint to `out`
+ * and an offline HTML report to `out/report.html`; `out` and dataset `path`s are resolved
+ * against the config file's folder. README, "polytask train", documents the format; the config
+ * names everything the fluent API takes:
  *
  * {
  *   "backend": "wasm",                               // optional, else the best available
@@ -40,6 +42,7 @@ import * as pt from "../index.js";
 import { backboneRegistry } from "../model/backbones/registry.js";
 import { headRegistry } from "../model/heads/registry.js";
 import { writeHistoryCsv } from "../sweep/csv.js";
+import { currentVersion } from "../train/checkpoint/store.js";
 import type { FitOptions } from "../train/options.js";
 import { intFlag, parseFlags, wantsHelp } from "./args.js";
 import { type SourceConfig, checkConfig, fitOptions } from "./train-config.js";
@@ -69,7 +72,10 @@ async function loadSource(src: SourceConfig, field: string, baseDir: string): Pr
 
 export const TRAIN_USAGE = `usage: polytask train <config.json> [options]
 
-Trains from a JSON config (see README, "polytask train") and writes the checkpoint to its "out".
+Trains from a JSON config (see README, "polytask train"; examples/train-mnist-fashion.json is a
+complete one), prints test metrics for tasks with a "test" source, and writes the checkpoint to
+its "out" (default runs/train) and an offline HTML report to <out>/report.html. "out" and
+dataset "path"s are resolved against the config file's folder, not the working directory.
 
 Options:
   --resume                continue from the checkpoint at "out" when there is one (exactly where
@@ -88,6 +94,12 @@ const TRAIN_FLAGS = {
   metrics: { type: "string" },
   result: { type: "string" },
 } as const;
+
+/** Whether `dir` holds a checkpoint (a committed version folder, or the older flat layout). */
+async function hasCheckpoint(dir: string): Promise<boolean> {
+  if (!existsSync(dir)) return false;
+  return (await currentVersion(dir)) !== undefined || existsSync(join(dir, "state.json"));
+}
 
 /** Whether a run has nothing left to train (a checkpoint abort is not an end). */
 const finished = (run: pt.Run<string>) => run.reason !== "interrupted";
@@ -145,7 +157,7 @@ export async function trainCommand(args: string[]): Promise<number> {
 
   let run: pt.Run<string> | undefined;
   let resumedFromEpoch: number | undefined;
-  if (flags.resume && existsSync(join(out, "state.json"))) {
+  if (flags.resume && (await hasCheckpoint(out))) {
     run = await pt.load(out);
     resumedFromEpoch = run.history.length;
     console.log(`resuming ${out} after epoch ${resumedFromEpoch} (${run.reason})`);
@@ -222,5 +234,11 @@ export async function trainCommand(args: string[]): Promise<number> {
     );
     await rename(tmp, path);
   }
+  const report = await pt.report(
+    join(out, "report.html"),
+    { history: run.history, config: run.config, name: file, evaluation },
+    { title: `polytask train ${file}` },
+  );
+  console.log(`report: ${report} (offline HTML: curves, weights, tables, config)`);
   return 0;
 }

@@ -4,6 +4,7 @@
  * dispose them (or run inside tf.tidy); nothing else holds them.
  */
 import * as tf from "@tensorflow/tfjs";
+import { ConfigError, show } from "../errors.js";
 import { Random } from "../util/random.js";
 import { sampleLength } from "./ops.js";
 import type { Batch, Dataset, Transform } from "./types.js";
@@ -132,6 +133,12 @@ export function unitBatches(
  * Each Batch's tensors are the consumer's to dispose.
  */
 export function* evalBatches(d: Dataset, batchSize: number): Generator<Batch> {
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new ConfigError(`Evaluation batch size ${show(batchSize)} must be an integer >= 1.`, {
+      field: "batchSize",
+      value: batchSize,
+      expected: "an integer >= 1",
+    });
   for (let start = 0; start < d.size; start += batchSize) {
     const end = Math.min(d.size, start + batchSize);
     const idx = new Int32Array(end - start);

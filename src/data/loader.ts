@@ -49,6 +49,13 @@ export interface MultiTaskLoaderArgs {
   augment?: boolean;
   /** Train task groups (datasets sharing one input) as one unit. Defaults to true. */
   group?: boolean;
+  /**
+   * Independent batches per unit and step (weighting strategies such as MoDo and SDMGrad ask
+   * for 3): the first is the step's batch, the others its `extra` batches, drawn after it from
+   * the same stream. An epoch still passes each unit's samples once, so it has `samples` times
+   * fewer steps. Defaults to 1.
+   */
+  samples?: number;
 }
 
 export interface LoaderState {
@@ -61,6 +68,8 @@ export interface LoaderState {
   step: number;
   /** Steps consumed since the start of training. */
   globalStep: number;
+  /** Samples per task when the state was taken (checked on restore; absent in older states). */
+  sizes?: Record<string, number>;
   random: RandomState;
   augment: RandomState;
   streams: Record<string, TaskStreamState>;
@@ -73,20 +82,21 @@ export interface EpochIterator<T extends string> extends Iterable<Step<T>>, Asyn
   readonly steps: number;
 }
 
-/** One unit's batch as host arrays, gathered ahead of time. */
+/** One unit's batch as host arrays, gathered ahead of time (its extra batches too). */
 interface PreparedUnit {
   unit: Unit;
   x: Float32Array | Int32Array;
   labels: Record<string, { y: Int32Array | Float32Array; mask?: Float32Array }>;
   size: number;
   seed: number;
+  extra: Omit<PreparedUnit, "unit" | "extra">[];
 }
 
 type Prepared = { units: PreparedUnit[]; after: LoaderState };
 
-/** Disposes every tensor of a Step (a group's shared input once). */
+/** Disposes every tensor of a Step (a group's shared input once, extra batches too). */
 export function disposeStep(step: Step): void {
-  disposeBatches(Object.values(step));
+  disposeBatches(Object.values(step).flatMap((b) => (b ? [b, ...(b.extra ?? [])] : [])));
 }
 
 export type { tf };
@@ -99,6 +109,8 @@ export class MultiTaskLoader<T extends string = string> {
   readonly sampler: TaskSampler;
   readonly mode: "one" | "all";
   readonly batchSize: number;
+  /** Independent batches per unit and step. */
+  readonly samples: number;
   readonly stepsPerEpoch: number;
   /** Samples per unit (by unit name): what the sampler weighs. */
   readonly sizes: Readonly<Record<string, number>>;
@@ -155,13 +167,21 @@ export class MultiTaskLoader<T extends string = string> {
         expected: '"one" or "all"',
       });
     this.batchSize = bs;
+    const k = args.samples ?? 1;
+    if (!Number.isInteger(k) || k < 1 || k > 16)
+      throw new ConfigError(`MultiTaskLoader: samples ${show(k)} must be an integer in 1..16.`, {
+        field: "samples",
+        value: k,
+        expected: "an integer in 1..16",
+      });
+    this.samples = k;
     this.epochs = args.epochs;
     this.augment = args.augment ?? true;
     const sizes = this.units.map((u) => u.size);
     this.stepsPerEpoch =
       this.mode === "all"
-        ? Math.ceil(Math.max(...sizes) / bs)
-        : Math.ceil(sizes.reduce((a, b) => a + b, 0) / bs);
+        ? Math.ceil(Math.max(...sizes) / (bs * k))
+        : Math.ceil(sizes.reduce((a, b) => a + b, 0) / (bs * k));
     const seed = args.seed ?? 0;
     const master = new Random(seed);
     this.streams = {};
@@ -209,11 +229,13 @@ export class MultiTaskLoader<T extends string = string> {
     });
     if (diff || state.units.length !== now.length) {
       const saved = state.units?.find((u) => u.name === diff?.name);
+      const sized = saved && diff && saved.size !== diff.size;
       throw new ConfigError(
-        saved && diff && saved.size !== diff.size
-          ? `Resume: "${diff.name}" had ${saved.size} samples when the run was saved and has ${diff.size} now; resume with the same data (or start a new fit).`
+        sized
+          ? `Resume: "${diff.name}" had ${saved.size} training samples when the run was saved and has ${diff.size} now; resume with the same data (and the same validationSplit), or start a new fit.`
           : `Resume: the run was saved with sampling units ${show(state.units?.map((u) => u.name))} and now has ${show(now.map((u) => u.name))}; resume with the same data and grouping.`,
         {
+          ...(sized && diff.tasks.length === 1 ? { task: diff.name } : {}),
           field: "data",
           value: now,
           expected: `the units the run was saved with: ${show(state.units)}`,
@@ -235,6 +257,7 @@ export class MultiTaskLoader<T extends string = string> {
       epoch,
       step,
       globalStep,
+      sizes: { ...this.sizes },
       random: this.random.getState(),
       augment: this.augmentRandom.getState(),
       streams,
@@ -270,17 +293,21 @@ export class MultiTaskLoader<T extends string = string> {
   private prepare(epoch: number, step: number, globalStep: number, progress: number): Prepared {
     const chosen = this.mode === "all" ? this.units : [this.pickUnit(globalStep, progress)];
     const units = chosen.map((unit): PreparedUnit => {
-      const idx = this.streams[unit.name].next(this.batchSize);
       const first = this.datasets[unit.tasks[0] as T];
-      const labels: PreparedUnit["labels"] = {};
-      for (const t of unit.tasks) labels[t] = gatherLabels(this.datasets[t as T], idx);
-      return {
-        unit,
-        x: gatherInputs(first, idx),
-        labels,
-        size: idx.length,
-        seed: this.augmentRandom.nextUint32(),
+      const draw = () => {
+        const idx = this.streams[unit.name].next(this.batchSize);
+        const labels: PreparedUnit["labels"] = {};
+        for (const t of unit.tasks) labels[t] = gatherLabels(this.datasets[t as T], idx);
+        return {
+          x: gatherInputs(first, idx),
+          labels,
+          size: idx.length,
+          seed: this.augmentRandom.nextUint32(),
+        };
       };
+      const main = draw();
+      const extra = Array.from({ length: this.samples - 1 }, draw);
+      return { unit, ...main, extra };
     });
     return { units, after: this.liveState(epoch, step + 1, globalStep + 1) };
   }
@@ -289,10 +316,24 @@ export class MultiTaskLoader<T extends string = string> {
     const out: Step<T> = {};
     for (const u of p.units) {
       const first = this.datasets[u.unit.tasks[0] as T];
-      const x = inputTensor(first, u.x, u.size, u.seed, this.augment);
       const name = u.unit.tasks.length > 1 ? u.unit.name : undefined;
-      for (const t of u.unit.tasks)
-        out[t as T] = labelBatch(this.datasets[t as T], x, u.labels[t], u.size, name);
+      // each batch's input once, shared by the unit's tasks
+      const inputs = [u, ...u.extra].map((b) =>
+        inputTensor(first, b.x, b.size, b.seed, this.augment),
+      );
+      for (const t of u.unit.tasks) {
+        const d = this.datasets[t as T];
+        const b = labelBatch(d, inputs[0], u.labels[t], u.size, name);
+        out[t as T] =
+          u.extra.length > 0
+            ? {
+                ...b,
+                extra: u.extra.map((e, i) =>
+                  labelBatch(d, inputs[i + 1], e.labels[t], e.size, name),
+                ),
+              }
+            : b;
+      }
     }
     this.committed = p.after;
     return out;

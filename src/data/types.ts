@@ -86,6 +86,11 @@ export interface Batch {
   readonly unit?: string;
   /** Samples whose label is present (n without a mask); known on the host for loader batches. */
   readonly labelled?: number;
+  /**
+   * Further independent batches of the same task in this step, for strategies that need
+   * `samples > 1` (MoDo, SDMGrad): `samples - 1` of them, each drawn like this one.
+   */
+  readonly extra?: readonly Batch[];
   /** The labels and mask as host arrays, when the batch was made from them (no device read). */
   readonly host?: {
     readonly y: Int32Array | Float32Array;

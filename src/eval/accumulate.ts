@@ -6,12 +6,13 @@
 import type * as tf from "@tensorflow/tfjs";
 import type { Batch } from "../data/types.js";
 import { ConfigError } from "../errors.js";
-import { decodeArray, encodeArray } from "../util/encode.js";
+import { decodeArray } from "../util/encode.js";
 import { resolveMetric } from "./metrics/registry.js";
 
 export interface TaskAccumulatorState {
-  preds: string;
-  labels: string;
+  /** Typed arrays (stored in a checkpoint's binary file); base64 strings in older states. */
+  preds: Float32Array | string;
+  labels: Float32Array | Int32Array | string;
   intLabels: boolean;
   lossSum: number;
   lossCount: number;
@@ -85,8 +86,8 @@ export class TaskAccumulator {
   getState(): TaskAccumulatorState {
     const labels = this.labelArray();
     return {
-      preds: encodeArray(concat(this.preds, Float32Array)),
-      labels: encodeArray(labels),
+      preds: concat(this.preds, Float32Array),
+      labels,
       intLabels: labels instanceof Int32Array,
       lossSum: this.lossSum,
       lossCount: this.lossCount,
@@ -95,16 +96,24 @@ export class TaskAccumulator {
   }
 
   setState(s: TaskAccumulatorState): void {
-    if (s === null || typeof s !== "object" || typeof s.preds !== "string")
+    if (
+      s === null ||
+      typeof s !== "object" ||
+      !(typeof s.preds === "string" || s.preds instanceof Float32Array)
+    )
       throw new ConfigError("The saved epoch accumulator is damaged.", {
         field: "epochStats",
         value: s,
         expected: "a state from TaskAccumulator.getState()",
       });
-    const preds = decodeArray(s.preds, Float32Array);
-    const labels = s.intLabels
-      ? decodeArray(s.labels, Int32Array)
-      : decodeArray(s.labels, Float32Array);
+    const preds =
+      typeof s.preds === "string" ? decodeArray(s.preds, Float32Array) : s.preds.slice();
+    const labels =
+      typeof s.labels !== "string"
+        ? s.labels.slice()
+        : s.intLabels
+          ? decodeArray(s.labels, Int32Array)
+          : decodeArray(s.labels, Float32Array);
     this.preds = preds.length ? [preds] : [];
     this.labels = labels.length ? [labels] : [];
     this.lossSum = s.lossSum;

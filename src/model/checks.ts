@@ -32,6 +32,13 @@ export function checkTaskData(
         value: ds,
         expected: "a Dataset (pt.datasets.fromArrays, pt.datasets.mnist, ...)",
       });
+    if (!(ds.size > 0))
+      throw new DataError(`Task "${task}": the ${where} dataset "${ds.name}" is empty.`, {
+        task,
+        field: "size",
+        value: ds.size,
+        expected: "at least one sample",
+      });
     const want = entry.input ?? def.input;
     const got = sampleShape(ds);
     if (!sameShape(got, want))

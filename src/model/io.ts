@@ -59,9 +59,14 @@ export function fileSaveHandler(dir: string): tf.io.IOHandler {
       const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(0);
       const manifest = [{ paths: ["weights.bin"], weights: artifacts.weightSpecs ?? [] }];
       const json = {
-        modelTopology: artifacts.modelTopology,
         format: artifacts.format ?? "layers-model",
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy ?? null,
+        modelTopology: artifacts.modelTopology,
         weightsManifest: manifest,
+        ...(artifacts.userDefinedMetadata
+          ? { userDefinedMetadata: artifacts.userDefinedMetadata }
+          : {}),
       };
       await atomicWrite(join(dir, "weights.bin"), bytes);
       await atomicWrite(join(dir, "model.json"), JSON.stringify(json));

@@ -201,6 +201,14 @@ export class Network {
     return this.headOutput(task, this.represent(task, x, ctx), ctx, dropout);
   }
 
+  /** @internal For export (src/model/export/): the architecture and each task's modules. */
+  exportParts(): {
+    arch: BuiltArchitecture;
+    heads: ReadonlyMap<string, { head: Head; module: Module; adapter?: Module }>;
+  } {
+    return { arch: this.arch, heads: this.heads };
+  }
+
   /** Parameters the optimizer updates: trainable and not frozen (a bank as its members). */
   trainableParams(): Param[] {
     return this.params.filter((p) => p.trainable && !isFrozen(this.logical(p), this.def.freeze));

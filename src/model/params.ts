@@ -126,10 +126,21 @@ export interface ForwardContext {
   readonly updateStats?: boolean;
 }
 
+/**
+ * A module's inference-mode equivalent in tf.layers: applies layers made once (by `toLayers`)
+ * to a symbolic tensor, so applying it twice shares their weights.
+ */
+export type LayerFn = (x: tf.SymbolicTensor) => tf.SymbolicTensor;
+
 /** A built module: a pure function of its input and parameters. */
 export interface Module {
   readonly outputShape: Shape;
   apply(x: tf.Tensor, ctx: ForwardContext): tf.Tensor;
+  /**
+   * Makes the tf.layers that compute `apply` in inference mode, holding the parameters' current
+   * values (for export; see src/model/export/). Absent: the module cannot be exported.
+   */
+  toLayers?(): LayerFn;
 }
 
 export function sizeOf(shape: Shape): number {

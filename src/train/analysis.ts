@@ -55,6 +55,16 @@ export class TrainingAnalysis {
     return cos;
   }
 
+  /** The log keys the analysis can write (`cosine/<a>/<b>`, `affinity/<a>/<b>`). */
+  keys(): string[] {
+    if (!this.active) return [];
+    const kinds = [
+      ...((this.opts.cosine ?? true) ? ["cosine"] : []),
+      ...(this.opts.affinity ? ["affinity"] : []),
+    ];
+    return kinds.flatMap((k) => this.tasks.flatMap((a) => this.tasks.map((b) => `${k}/${a}/${b}`)));
+  }
+
   /** The epoch's means as log entries. */
   flush(): Record<string, number> {
     return this.acc.flush();

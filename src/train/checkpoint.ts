@@ -1,123 +1,179 @@
 /**
- * Checkpoints on disk. A directory holds `spec.json` (the model spec), `weights.json` +
- * `weights.bin` (parameters by name) and `state.json` + `state.bin` (the run's state: history,
- * RNG, loader, optimizer and strategy state, L2-SP reference, early-stopping best weights, the
- * epoch in progress, the run's options; typed arrays in the binary file, see state-codec.ts). It is written into a temporary sibling directory and renamed into place,
- * so a crash never leaves a half-written checkpoint.
+ * Checkpoints on disk (format "polytask-checkpoint/2"). A version holds `spec.json` (the model
+ * spec), `weights.json` + `weights.bin` (parameters by name), `state.json` + `state.bin` (the
+ * run's state: history, RNG, loader, optimizer and strategy state, L2-SP reference,
+ * early-stopping best weights, the epoch in progress, the run's options; typed arrays in the
+ * binary file, see state-codec.ts) and `manifest.json` (each file's size and sha256). Versions
+ * and crash recovery: checkpoint/store.ts. A save killed at any instant, or
+ * racing other saves, leaves the old or the new checkpoint loadable; a load checks checksums,
+ * finiteness and completeness, and every load error is a `CheckpointError` naming the
+ * checkpoint, the file and what is wrong.
  */
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { ConfigError } from "../errors.js";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { CheckpointError } from "../errors.js";
 import type { ModelSpecJSON, WeightMap } from "../model/spec.js";
+import { cleanup, currentVersion, saveVersion } from "./checkpoint/store.js";
+import {
+  type Manifest,
+  checkFiles,
+  checkState,
+  makeManifest,
+  sha256,
+} from "./checkpoint/verify.js";
+import { firstNonFinite, packWeights, unpackWeights } from "./checkpoint/weights.js";
 import { decodeState, encodeState } from "./state-codec.js";
 import type { TrainState } from "./state.js";
 
 export const CHECKPOINT_FORMAT = "polytask-checkpoint/2";
-
-interface Manifest {
-  entries: { name: string; shape: number[]; offset: number; length: number }[];
-}
-
-function packWeights(w: WeightMap): { manifest: Manifest; bin: Uint8Array } {
-  const entries: Manifest["entries"] = [];
-  let total = 0;
-  for (const [name, v] of w) {
-    entries.push({ name, shape: [...v.shape], offset: total, length: v.values.length });
-    total += v.values.length;
-  }
-  const all = new Float32Array(total);
-  let i = 0;
-  for (const v of w.values()) {
-    all.set(v.values, entries[i].offset);
-    i++;
-  }
-  return { manifest: { entries }, bin: new Uint8Array(all.buffer) };
-}
-
-function unpackWeights(
-  manifest: Manifest,
-  bin: Buffer,
-): Map<string, { shape: number[]; values: Float32Array }> {
-  const all = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
-  const m = new Map<string, { shape: number[]; values: Float32Array }>();
-  for (const e of manifest.entries)
-    m.set(e.name, { shape: e.shape, values: all.slice(e.offset, e.offset + e.length) });
-  return m;
-}
+const FILES = ["spec.json", "weights.json", "weights.bin", "state.json", "state.bin"] as const;
 
 export interface CheckpointData {
   spec: ModelSpecJSON;
   weights: WeightMap;
   state: TrainState;
+  /** The version folder it was read from (absent for the flat layout and for writes). */
+  version?: string;
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
+/** Saves `data` as the new version of checkpoint `dir` (see checkpoint/store.ts). */
 export async function writeCheckpoint(dir: string, data: CheckpointData): Promise<void> {
-  const parent = dirname(dir);
-  await mkdir(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
-  await mkdir(tmp, { recursive: true });
+  for (const [name, v] of data.weights) {
+    const bad = firstNonFinite(v.values);
+    if (bad >= 0)
+      throw new CheckpointError(
+        dir,
+        "weights.bin",
+        `weight "${name}" holds ${v.values[bad]} at element ${bad}; a checkpoint of non-finite weights would not load, so none was written.`,
+        { value: v.values[bad], expected: "finite weights" },
+      );
+  }
   const w = packWeights(data.weights);
   const st = encodeState(data.state);
-  await writeFile(join(tmp, "spec.json"), JSON.stringify(data.spec, null, 1));
-  await writeFile(join(tmp, "weights.json"), JSON.stringify(w.manifest));
-  await writeFile(join(tmp, "weights.bin"), w.bin);
-  await writeFile(join(tmp, "state.bin"), st.blob);
-  await writeFile(
-    join(tmp, "state.json"),
-    JSON.stringify({ format: CHECKPOINT_FORMAT, state: JSON.parse(st.json) }),
+  const files: [string, Uint8Array | string][] = [
+    ["spec.json", JSON.stringify(data.spec, null, 1)],
+    ["weights.json", JSON.stringify({ entries: w.entries })],
+    ["weights.bin", w.bin],
+    ["state.bin", st.blob],
+    [
+      "state.json",
+      `{"format":${JSON.stringify(CHECKPOINT_FORMAT)},"contents":${JSON.stringify(st.contents)},"state":${st.json}}`,
+    ],
+  ];
+  const manifest = JSON.stringify(makeManifest(CHECKPOINT_FORMAT, files), null, 1);
+  await saveVersion(dir, [...files, ["manifest.json", manifest]]);
+}
+
+/** The folder holding the files of the version `readCheckpoint(dir)` reads now. */
+export async function checkpointFolder(dir: string): Promise<string> {
+  const cur = await currentVersion(dir);
+  if (cur) return join(dir, cur);
+  return dir; // flat layout (or no checkpoint)
+}
+
+type Files = Map<string, Uint8Array>;
+
+/** Reads the named files of `folder`; `missing` lists the ones that are not there. */
+async function readFiles(
+  folder: string,
+  names: readonly string[],
+  fail: (file: string, problem: string, cause?: unknown) => never,
+) {
+  const files: Files = new Map();
+  const missing: string[] = [];
+  for (const n of names) {
+    try {
+      files.set(n, new Uint8Array(await readFile(join(folder, n))));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") missing.push(n);
+      else fail(n, `cannot be read (${code ?? (e as Error).message})`, e);
+    }
+  }
+  return { files, missing };
+}
+
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
   );
-  if (await exists(dir)) {
-    const old = join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
-    await rename(dir, old);
-    await rename(tmp, dir);
-    await rm(old, { recursive: true, force: true });
-  } else {
-    await rename(tmp, dir);
+
+/** Loads checkpoint `dir`, recovering from a crashed save and cleaning up after it. */
+export async function readCheckpoint(dir: string): Promise<CheckpointData> {
+  const fail = (file: string, problem: string, cause?: unknown): never => {
+    throw new CheckpointError(dir, file, problem, cause === undefined ? {} : { cause });
+  };
+  for (let attempt = 0; ; attempt++) {
+    let version: string | undefined;
+    try {
+      version = await currentVersion(dir);
+    } catch (cause) {
+      return fail("", "cannot be read as a folder", cause);
+    }
+    if (!version) {
+      if (!(await exists(dir))) return fail("", "does not exist");
+      if (!(await exists(join(dir, "state.json")))) {
+        await cleanup(dir); // what a first save that crashed left
+        return fail("", "holds no checkpoint (no version folder v0000000001..., no state.json)");
+      }
+      // the flat layout of earlier saves: the same files, no manifest
+      const { files, missing } = await readFiles(dir, FILES, fail);
+      if (missing.length) return fail(missing[0], "is missing");
+      return decode(files, fail);
+    }
+    const folder = join(dir, version);
+    const { files, missing } = await readFiles(folder, [...FILES, "manifest.json"], (f, p, c) =>
+      fail(`${version}/${f}`, p, c),
+    );
+    if (missing.length) {
+      // a concurrent save may have replaced and removed this version while we read it
+      if (attempt < 8 && (await currentVersion(dir)) !== version) continue;
+      return fail(`${version}/${missing[0]}`, "is missing");
+    }
+    const inVersion = (file: string, problem: string): never => fail(`${version}/${file}`, problem);
+    const manifest = parseJson<Manifest>(
+      files.get("manifest.json") as Uint8Array,
+      "manifest.json",
+      inVersion,
+    );
+    if (manifest?.format !== CHECKPOINT_FORMAT)
+      inVersion(
+        "manifest.json",
+        `has format ${JSON.stringify(manifest?.format)}, expected ${CHECKPOINT_FORMAT}`,
+      );
+    checkFiles(manifest, FILES, files, inVersion);
+    const data = decode(files, inVersion);
+    await cleanup(dir);
+    return { ...data, version };
   }
 }
 
-export async function readCheckpoint(dir: string): Promise<CheckpointData> {
-  let head: { format?: string; state?: unknown };
+function parseJson<T>(bytes: Uint8Array, file: string, fail: (f: string, p: string) => never): T {
   try {
-    head = JSON.parse(await readFile(join(dir, "state.json"), "utf8"));
-  } catch (cause) {
-    throw new ConfigError(
-      `No polytask checkpoint at "${dir}" (state.json is missing or unreadable).`,
-      {
-        field: "dir",
-        value: dir,
-        expected: "a directory written by run.save(dir)",
-        cause,
-      },
-    );
+    return JSON.parse(Buffer.from(bytes).toString("utf8")) as T;
+  } catch (e) {
+    return fail(file, `is not valid JSON (${(e as Error).message})`);
   }
-  if (head.format !== CHECKPOINT_FORMAT)
-    throw new ConfigError(
-      `"${dir}" is not a ${CHECKPOINT_FORMAT} checkpoint (format ${JSON.stringify(head.format)}).`,
-      {
-        field: "format",
-        value: head.format,
-        expected: CHECKPOINT_FORMAT,
-      },
-    );
-  const spec = JSON.parse(await readFile(join(dir, "spec.json"), "utf8")) as ModelSpecJSON;
-  const weights = unpackWeights(
-    JSON.parse(await readFile(join(dir, "weights.json"), "utf8")),
-    await readFile(join(dir, "weights.bin")),
+}
+
+function decode(files: Files, fail: (file: string, problem: string) => never): CheckpointData {
+  const get = (n: string) => files.get(n) as Uint8Array;
+  const head = parseJson<{ format?: string; state?: unknown; contents?: unknown }>(
+    get("state.json"),
+    "state.json",
+    fail,
   );
-  const state = decodeState(
-    JSON.stringify(head.state),
-    new Uint8Array(await readFile(join(dir, "state.bin"))),
-    `${dir}/state.bin`,
-  ) as TrainState;
-  return { spec, weights, state };
+  if (head?.format !== CHECKPOINT_FORMAT)
+    fail("state.json", `has format ${JSON.stringify(head?.format)}, expected ${CHECKPOINT_FORMAT}`);
+  const spec = parseJson<ModelSpecJSON>(get("spec.json"), "spec.json", fail);
+  if (spec === null || typeof spec !== "object") fail("spec.json", "holds no model spec");
+  const weights = unpackWeights(
+    parseJson<unknown>(get("weights.json"), "weights.json", fail),
+    get("weights.bin"),
+    fail,
+  );
+  const decoded = decodeState(head.state, get("state.bin"), (p) => fail("state.bin", p));
+  checkState(decoded.state, head.contents, decoded.contents, fail);
+  return { spec, weights, state: decoded.state };
 }

@@ -7,7 +7,13 @@
  */
 import { ConfigError } from "../errors.js";
 import type { WeightMap } from "../model/spec.js";
-import type { EpochLog, TrainEndEvent, TrainingControl, TrainingListener } from "./events.js";
+import type {
+  EpochLog,
+  TrainBeginEvent,
+  TrainEndEvent,
+  TrainingControl,
+  TrainingListener,
+} from "./events.js";
 import type { EarlyStoppingOptions } from "./options.js";
 
 export interface EarlyStoppingState {
@@ -40,6 +46,23 @@ export class EarlyStopping implements TrainingListener {
         expected: "{ best, bestEpoch, wait, bestWeights? }",
       });
     this.state = { ...o };
+  }
+
+  /** A monitor this run never logs fails here, before the first step. */
+  onTrainBegin(e: TrainBeginEvent): void {
+    const keys = e.logKeys;
+    const monitor = this.opts.monitor;
+    if (!keys || keys.includes(monitor)) return;
+    const isVal = (k: string) => k.startsWith("val/");
+    const hint =
+      isVal(monitor) && !keys.some(isVal)
+        ? " (it has no validation data: give validationSplit or validationData)"
+        : "";
+    const near = keys.filter((k) => isVal(k) === isVal(monitor));
+    throw new ConfigError(
+      `earlyStopping.monitor "${monitor}" is never logged by this run${hint}. Logged keys: ${(near.length ? near : keys).join(", ")}.`,
+      { field: "earlyStopping.monitor", value: monitor, expected: `one of ${keys.join(", ")}` },
+    );
   }
 
   async onEpochEnd(log: EpochLog, control: TrainingControl): Promise<void> {

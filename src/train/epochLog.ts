@@ -82,6 +82,29 @@ export class EpochStats {
   }
 }
 
+/**
+ * Every key an epoch log of this run can hold (what `epochLog` writes), known before training:
+ * checks such as early stopping's `monitor` use it to fail before the first step.
+ */
+export function logKeys(a: {
+  tasks: readonly string[];
+  metricsFor: (t: string) => readonly string[];
+  /** Tasks with validation data. */
+  validation: readonly string[];
+  /** Keys of further entries (analysis). */
+  extra?: readonly string[];
+}): string[] {
+  const keys = ["epoch", "step", "time", "lr", "loss"];
+  for (const t of a.tasks)
+    keys.push(`loss/${t}`, ...a.metricsFor(t).map((m) => `${m}/${t}`), `weight/${t}`);
+  const v = a.validation;
+  for (const t of v) keys.push(`val/${t}/loss`, ...a.metricsFor(t).map((m) => `val/${t}/${m}`));
+  if (v.length)
+    for (const m of ["loss", ...a.metricsFor(v[0])])
+      if (v.every((t) => m === "loss" || a.metricsFor(t).includes(m))) keys.push(`val/mean/${m}`);
+  return [...keys, ...(a.extra ?? [])];
+}
+
 export async function epochLog(a: {
   net: Network;
   tasks: readonly string[];

@@ -22,6 +22,8 @@ export interface TrainBeginEvent {
   readonly backend: string;
   /** The run's options as JSON, for reports. */
   readonly config: Readonly<Record<string, unknown>>;
+  /** Every key an epoch log of this run can hold (listeners check their keys against it). */
+  readonly logKeys?: readonly string[];
 }
 
 export interface StepEvent {

@@ -13,6 +13,7 @@ import type { ModelDef } from "../model/spec.js";
 import type { Context } from "../util/registry.js";
 import { custom, num, parseOptions, z } from "../util/schema.js";
 import type { AnalysisOptions } from "./analysis.js";
+import { finetuneOptionsShape } from "./finetune-schema.js";
 import type { CheckpointOptions } from "./listeners.js";
 import type { EarlyStoppingOptions, FitOptions, RegularizeOptions } from "./options.js";
 import { checkSchedule, scheduleRegistry } from "./schedule.js";
@@ -120,6 +121,7 @@ const fitShape = {
   checkpoint: z.strictObject(checkpointShape).optional(),
   checkFinite: z.boolean().optional(),
   group: z.boolean().optional(),
+  ...finetuneOptionsShape,
 } satisfies ShapeOf<FitOptions>;
 
 /** The fit options schema (strict at every depth). */

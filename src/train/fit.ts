@@ -2,19 +2,21 @@
  * The training loop: a short loop over stateful parts. `setupFit` resolves the options;
  * `buildParts` makes the network, loader, optimizer, strategy, RNGs, regulariser and epoch
  * accumulator, each of which gets and sets its own state and disposes itself. Per step:
- * snapshot -> `computeStep` (the strategy's `needs` picks the step function) -> `applyUpdate` ->
- * one device read (losses, weights, finiteness of the updated weights, predictions) -> commit or
- * roll back. Early stopping, checkpoints, `verbose` and the live view are ordinary listeners that
- * get a `TrainingControl`. Stops at a step boundary on an AbortSignal, SIGINT, a kernel
+ * snapshot -> `computeStep` (the strategy's `needs` picks the step function) ->
+ * `updateOrAccumulate` (the optimizer, or the open accumulation window) -> one device read
+ * (losses, weights, finiteness of the updated weights, predictions) -> commit or roll back.
+ * Early stopping, checkpoints, `verbose` and the live view are ordinary listeners that get a
+ * `TrainingControl`. Stops at a step boundary on an AbortSignal, SIGINT, a kernel
  * interrupt, a listener's request or a non-finite step, always leaving a consistent model.
  */
 import { backendInfo } from "../backend/select.js";
 import { disposeStep } from "../data/loader.js";
 import type { Dataset } from "../data/types.js";
 import type { Step } from "../data/types.js";
+import { NonFiniteGradientError } from "../errors.js";
 import type { ModelDef, WeightMap } from "../model/spec.js";
 import { specToJSON } from "../model/spec.js";
-import { epochLog } from "./epochLog.js";
+import { epochLog, logKeys } from "./epochLog.js";
 import type { EpochLog, TrainingControl, TrainingListener } from "./events.js";
 import { yieldToEventLoop } from "./interrupt.js";
 import type { FitOptions } from "./options.js";
@@ -25,7 +27,7 @@ import { setupFit } from "./setup.js";
 import { type TrainState, epochLosses } from "./state.js";
 import { type StepResult, computeStep, disposeStepResult } from "./step.js";
 import { nonFiniteProbe } from "./transaction.js";
-import { applyUpdate, observeAfterStep } from "./update.js";
+import { observeAfterStep, updateOrAccumulate } from "./update.js";
 
 /** What `fit` produces: the trained weights and everything needed to resume. */
 export interface FitResult {
@@ -104,6 +106,12 @@ async function loop(
     stepsPerEpoch: loader.stepsPerEpoch,
     backend: backendLine(),
     config: s.config as unknown as Record<string, unknown>,
+    logKeys: logKeys({
+      tasks,
+      metricsFor,
+      validation: tasks.filter((t) => s.val?.[t]),
+      extra: p.analysis.keys(),
+    }),
   });
   const interrupted = (why: string): Stop => ({
     reason: "interrupted",
@@ -117,8 +125,14 @@ async function loop(
     let stepInEpoch = loader.stepsPerEpoch - it.steps;
     let lr = s.optimizer.lr;
     for await (const batch of it) {
-      lr = learningRate(s.optimizer.lr, opts.schedule, clock.step, clock.epoch, totalSteps);
-      const outcome = await trainStep(p, s, opts, batch, lr);
+      try {
+        lr = learningRate(s.optimizer.lr, opts.schedule, clock.step, clock.epoch, totalSteps);
+      } catch (e) {
+        disposeStep(batch);
+        throw e;
+      }
+      const endOfEpoch = stepInEpoch === loader.stepsPerEpoch - 1;
+      const outcome = await trainStep(p, s, opts, batch, lr, endOfEpoch);
       if ("stop" in outcome) {
         stop = outcome.stop;
         break;
@@ -152,7 +166,7 @@ async function loop(
       val: s.val,
       metricsFor,
       evalBatchSize: opts.evalBatchSize,
-      extra: p.analysis.flush(),
+      extra: { ...p.analysis.flush(), ...(p.instance.flushLogs?.() ?? {}) },
     });
     p.history.push(log);
     p.stats.reset();
@@ -185,6 +199,7 @@ async function trainStep(
   opts: FitOptions<string>,
   batch: Step,
   lr: number,
+  endOfEpoch: boolean,
 ): Promise<StepOutcome> {
   const { tasks } = s;
   const { clock } = p;
@@ -210,19 +225,23 @@ async function trainStep(
       random: p.random,
       repDropout: opts.regularize?.dropout ?? 0,
     });
-    const any = res.active.some((a) => a);
-    if (any)
-      applyUpdate({
-        res,
-        trainable: p.trainable,
-        instance: p.instance,
-        reg: p.reg,
-        optimizer: p.optimizer,
-        lr,
-        clipNorm: opts.clipNorm,
-        clipValue: opts.clipValue,
-      });
-    const probe = nonFiniteProbe(opts.checkFinite === false ? [] : p.watched);
+    const updated = updateOrAccumulate({
+      grads: res.grads,
+      trainable: p.trainable,
+      instance: p.instance,
+      reg: p.reg,
+      optimizer: p.optimizer,
+      lr,
+      step: clock.step,
+      multipliers: p.multipliers,
+      accumulator: p.accumulator,
+      endOfEpoch,
+      clipNorm: opts.clipNorm,
+      clipValue: opts.clipValue,
+    });
+    const probe = nonFiniteProbe(
+      opts.checkFinite === false ? [] : [...p.watched, ...(p.instance.stateVariables ?? [])],
+    );
     const read = await readStep(tasks, res, probe);
     probe.dispose();
     const bad = tasks.findIndex(
@@ -247,7 +266,7 @@ async function trainStep(
     }
     tx.release();
     p.stats.current.addStep(read, res.outputs);
-    if (any)
+    if (updated)
       await observeAfterStep(
         p.net,
         tasks,
@@ -268,6 +287,14 @@ async function trainStep(
     return { losses, weights, ...(gradientCosine ? { gradientCosine } : {}) };
   } catch (e) {
     await tx.restore();
+    // a strategy refused a NaN or infinite task gradient: the same stop as a NaN loss
+    if (e instanceof NonFiniteGradientError)
+      return {
+        stop: {
+          reason: "nanLoss",
+          message: `${e.message.replace(/ at step \d+\.$/, "")} at step ${clock.step} (epoch ${clock.epoch}); training stopped with the weights of the last finite step. Lower the learning rate or check the task's data.`,
+        },
+      };
     throw e;
   } finally {
     if (res) disposeStepResult(res);

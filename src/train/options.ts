@@ -2,6 +2,7 @@
 import type { Dataset, TaskSampler } from "../data/types.js";
 import type { AnalysisOptions } from "./analysis.js";
 import type { TrainingListener } from "./events.js";
+import type { LrMultiplier } from "./finetune-schema.js";
 import type { CheckpointOptions } from "./listeners.js";
 import type { Optimizer } from "./optimizers/types.js";
 import type { Schedule } from "./schedule.js";
@@ -92,4 +93,19 @@ export interface FitOptions<T extends string = string> {
    * Defaults to `true`.
    */
   group?: boolean;
+  /**
+   * Discriminative learning rates: a multiplier of the learning rate per part or name pattern
+   * (keys as in `freeze`: "backbone", "arch", a task, "head:<task>", "adapter:<task>", or a glob
+   * such as "backbone/conv0/*"; the last matching key wins), or `{ multiplier, delaySteps?,
+   * warmupSteps? }` to hold the part at 0 for `delaySteps` and then warm it up linearly. E.g.
+   * `{ backbone: 0.1 }` fine-tunes a pretrained backbone at a tenth of the heads' rate. Defaults
+   * to 1 everywhere.
+   */
+  lrMultipliers?: Readonly<Record<string, LrMultiplier>>;
+  /**
+   * Gradient accumulation: apply the mean gradient of `accumulate` consecutive steps as one
+   * update (an `accumulate` times larger effective batch); a window also closes at the end of
+   * each epoch. Steps (schedules, warm-ups, `step` events) count batches. Defaults to `1`.
+   */
+  accumulate?: number;
 }

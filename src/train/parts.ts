@@ -15,8 +15,10 @@ import { defaultListeners } from "./defaults.js";
 import { EarlyStopping } from "./earlyStopping.js";
 import { EpochStats, type EpochStatsState } from "./epochLog.js";
 import type { EpochLog, TrainingListener } from "./events.js";
+import { GradientAccumulator } from "./grad-accumulator.js";
 import { StopController } from "./interrupt.js";
 import { CheckpointListener, VerboseListener } from "./listeners.js";
+import { LrMultipliers } from "./optimizers/multipliers.js";
 import type { OptimizerInstance } from "./optimizers/types.js";
 import type { FitOptions } from "./options.js";
 import { Regularizer } from "./regularize.js";
@@ -84,6 +86,10 @@ export interface RunParts {
   readonly watched: readonly import("@tensorflow/tfjs").Variable[];
   readonly loader: MultiTaskLoader;
   readonly optimizer: OptimizerInstance;
+  /** Per-part learning-rate multipliers (`lrMultipliers`), when given. */
+  readonly multipliers?: LrMultipliers;
+  /** The open gradient-accumulation window (`accumulate` > 1). */
+  readonly accumulator?: GradientAccumulator;
   readonly instance: WeightingInstance;
   readonly reg: Regularizer;
   readonly random: Random;
@@ -114,6 +120,7 @@ export async function buildParts(
     epochs: s.epochs,
     mode: s.strategy.needs === "losses" ? undefined : "all",
     group: opts.group,
+    samples: s.strategy.samples ?? 1,
   });
   // the heads of a task group that read one representation become one bank (heads/bank.ts)
   const net = await Network.build(def, s.seed, {
@@ -135,6 +142,16 @@ export async function buildParts(
     disposers.push(() => instance.dispose());
     const optimizer = s.optimizer.create();
     disposers.push(() => optimizer.dispose());
+    const multipliers = s.lrMultipliers
+      ? new LrMultipliers(s.lrMultipliers, net.params)
+      : undefined;
+    const named = new Map<string, import("@tensorflow/tfjs").Variable>([
+      ...trainable.map((q) => [q.name, q.variable] as const),
+      ...instance.variables.map((v, i) => [`weighting/${i}`, v] as const),
+    ]);
+    const accumulator =
+      s.accumulate > 1 ? new GradientAccumulator(s.accumulate, (n) => named.get(n)) : undefined;
+    if (accumulator) disposers.push(() => accumulator.dispose());
     const reg = new Regularizer(trainable, opts.regularize, resume?.theta0);
     disposers.push(() => reg.dispose());
     const stopper = new StopController(opts.signal, opts.handleSigint ?? true);
@@ -190,6 +207,11 @@ export async function buildParts(
       ),
       stats,
       part(
+        "accumulator",
+        async () => accumulator?.getState(),
+        (v) => accumulator?.setState(v),
+      ),
+      part(
         "listeners",
         async () => {
           const out: Record<string, unknown> = {};
@@ -212,6 +234,8 @@ export async function buildParts(
       watched,
       loader,
       optimizer,
+      multipliers,
+      accumulator,
       instance,
       reg,
       random,
@@ -225,19 +249,30 @@ export async function buildParts(
       parts,
       async snapshot() {
         const rngs = [random, weightingRandom].map((r) => ({ r, s: r.getState() }));
-        // strategies whose state lives in JS (not in variables) are restored from their state
-        const jsState = instance.variables.length === 0 ? await instance.getState() : undefined;
-        const vars = snapshotVariables([...watched, ...stateParams]);
+        // strategies whose state lives in JS (not in variables) are restored from their state;
+        // those with device state (variables, stateVariables) save their host part cheaply
+        const hosted = instance.saveHost !== undefined;
+        const jsState = hosted
+          ? instance.saveHost?.()
+          : instance.variables.length === 0 && !instance.stateVariables?.length
+            ? await instance.getState()
+            : undefined;
+        const vars = snapshotVariables([
+          ...watched,
+          ...stateParams,
+          ...(instance.stateVariables ?? []),
+        ]);
         const opt = optimizer.snapshot();
         let done = false;
-        const all = combineSnapshots([vars, opt]);
+        const all = combineSnapshots([vars, opt, ...(accumulator ? [accumulator.snapshot()] : [])]);
         return {
           restore: () => {
             if (done) return;
             done = true;
             all.restore();
             for (const { r, s: st } of rngs) r.setState(st);
-            if (jsState !== undefined) instance.setState(jsState);
+            if (hosted) instance.restoreHost?.(jsState);
+            else if (jsState !== undefined) instance.setState(jsState);
           },
           release: () => {
             if (done) return;

@@ -4,8 +4,20 @@
  * the weights at the start of fit, with separate lambdas for shared parts and heads.
  */
 import * as tf from "@tensorflow/tfjs";
+import { ConfigError } from "../errors.js";
 import type { Param } from "../model/params.js";
 import type { RegularizeOptions } from "./options.js";
+
+function checkReference(p: Param, saved: { shape: readonly number[]; values: Float32Array }): void {
+  const shape = p.variable.shape;
+  const n = shape.reduce((a, b) => a * b, 1);
+  const same = saved.shape.length === shape.length && saved.shape.every((d, i) => d === shape[i]);
+  if (!same || saved.values?.length !== n)
+    throw new ConfigError(
+      `The saved L2-SP reference "${p.name}" has ${saved.values?.length} values for shape [${saved.shape}]; the parameter has shape [${shape}].`,
+      { field: "theta0", value: saved.shape, expected: `[${shape}] with ${n} values` },
+    );
+}
 
 export class Regularizer {
   private readonly l1: number;
@@ -26,13 +38,24 @@ export class Regularizer {
     this.spShared = typeof sp === "number" ? sp : (sp.backbone ?? 0);
     this.spHeads = typeof sp === "number" ? 0 : (sp.heads ?? 0);
     if (this.spShared > 0 || this.spHeads > 0)
-      for (const p of params) {
-        if (!p.trainable || this.spFor(p) === 0) continue;
-        const saved = theta0?.get(p.name);
-        this.theta0.set(
-          p.name,
-          tf.keep(saved ? tf.tensor(saved.values, saved.shape as number[]) : p.variable.clone()),
-        );
+      try {
+        for (const p of params) {
+          if (!p.trainable || this.spFor(p) === 0) continue;
+          const saved = theta0?.get(p.name);
+          if (theta0 && !saved)
+            throw new ConfigError(
+              `The saved L2-SP reference has no entry for parameter "${p.name}".`,
+              { field: "theta0", value: p.name, expected: "a reference for every parameter" },
+            );
+          if (saved) checkReference(p, saved);
+          this.theta0.set(
+            p.name,
+            tf.keep(saved ? tf.tensor(saved.values, saved.shape as number[]) : p.variable.clone()),
+          );
+        }
+      } catch (e) {
+        this.dispose();
+        throw e;
       }
   }
 

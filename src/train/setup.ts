@@ -10,6 +10,7 @@ import type { Dataset, TaskSampler } from "../data/types.js";
 import { ConfigError } from "../errors.js";
 import { checkTaskData } from "../model/checks.js";
 import type { ModelDef } from "../model/spec.js";
+import type { LrMultiplier } from "./finetune-schema.js";
 import { checkFitOptions } from "./fit-schema.js";
 import { resolveOptimizer } from "./optimizers/registry.js";
 import type { Optimizer } from "./optimizers/types.js";
@@ -28,6 +29,9 @@ export interface FitSetup {
   strategy: WeightingStrategy<object>;
   sampler?: TaskSampler;
   optimizer: Optimizer<object>;
+  lrMultipliers?: Record<string, LrMultiplier>;
+  /** Steps per update (1: no accumulation). */
+  accumulate: number;
   config: RunConfig;
   /** The sampling units of the training data (task groups and single tasks). */
   units: Unit[];
@@ -78,6 +82,11 @@ export function setupFit(
       ? undefined
       : samplerRegistry.resolve(opts.sampler, isSampler, "sampler", "fit");
   const optimizer = resolveOptimizer(opts.optimizer, opts.lr);
+  // lrMultipliers and accumulate were validated with every other option (fit-schema.ts)
+  const finetune = {
+    lrMultipliers: opts.lrMultipliers as Record<string, LrMultiplier> | undefined,
+  };
+  const accumulate = opts.accumulate ?? 1;
   const config: RunConfig = JSON.parse(
     JSON.stringify({
       epochs,
@@ -96,6 +105,8 @@ export function setupFit(
       metrics: opts.metrics,
       analysis: opts.analysis,
       group: opts.group,
+      lrMultipliers: finetune.lrMultipliers,
+      accumulate: accumulate > 1 ? accumulate : undefined,
     }),
   );
   if (resume && resume.config.tasks.join("\0") !== tasks.join("\0"))
@@ -113,6 +124,8 @@ export function setupFit(
     strategy,
     sampler,
     optimizer,
+    lrMultipliers: finetune.lrMultipliers,
+    accumulate,
     config,
     units: unitsOf(tasks, train, { group: opts.group }),
   };

@@ -2,10 +2,9 @@
  * A run's state as JSON plus one binary blob: every typed array anywhere in the tree (weights,
  * optimizer slots, L2-SP reference, best weights, epoch accumulators) is stored in the blob and
  * referenced from the JSON as `{ "$array": dtype, offset, length }`; `Map`s (weight maps) become
- * `{ "$map": [[key, value], ...] }`. Decoding checks every reference against the blob.
+ * `{ "$map": [[key, value], ...] }`; non-finite numbers `{ "$number": "NaN" }`. Decoding checks
+ * every reference against the blob and every stored array's values.
  */
-import { ConfigError } from "../errors.js";
-
 type Ctor = Float32ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
 const DTYPES: Record<string, Ctor> = {
   float32: Float32Array,
@@ -23,12 +22,17 @@ function dtypeOf(a: ArrayBufferView): string | undefined {
 export interface EncodedState {
   json: string;
   blob: Uint8Array;
+  /** Where in the state each typed array and map sits (`optimizer.slots.<key>.values`, ...). */
+  contents: string[];
 }
+
+const child = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
 export function encodeState(state: unknown): EncodedState {
   const parts: Uint8Array[] = [];
+  const contents: string[] = [];
   let size = 0;
-  const walk = (v: unknown): unknown => {
+  const walk = (v: unknown, path: string): unknown => {
     if (ArrayBuffer.isView(v)) {
       const dtype = dtypeOf(v);
       if (!dtype) throw new Error(`internal: cannot store a ${v.constructor.name} in a checkpoint`);
@@ -41,33 +45,53 @@ export function encodeState(state: unknown): EncodedState {
       parts.push(bytes);
       const ref = { $array: dtype, offset: size, length: (v as Float32Array).length };
       size += bytes.byteLength;
+      contents.push(path);
       return ref;
     }
-    if (v instanceof Map) return { $map: [...v].map(([k, x]) => [k, walk(x)]) };
-    if (Array.isArray(v)) return v.map(walk);
+    if (v instanceof Map) {
+      contents.push(path);
+      return { $map: [...v].map(([k, x]) => [k, walk(x, `${path}[${k}]`)]) };
+    }
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`));
     if (v !== null && typeof v === "object")
       return Object.fromEntries(
         Object.entries(v)
           .filter(([, x]) => x !== undefined)
-          .map(([k, x]) => [k, walk(x)]),
+          .map(([k, x]) => [k, walk(x, child(path, k))]),
       );
     if (typeof v === "number" && !Number.isFinite(v)) return { $number: String(v) };
     return v;
   };
-  const json = JSON.stringify(walk(state));
+  const json = JSON.stringify(walk(state, ""));
   const blob = new Uint8Array(size);
   let off = 0;
   for (const p of parts) {
     blob.set(p, off);
     off += p.byteLength;
   }
-  return { json, blob };
+  return { json, blob, contents };
 }
 
-/** Decodes `encodeState`'s output; `where` names the checkpoint file in errors. */
-export function decodeState(json: string, blob: Uint8Array, where: string): unknown {
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
+export interface DecodedState {
+  state: unknown;
+  /** As `EncodedState.contents`. */
+  contents: string[];
+}
+
+/**
+ * Decodes `encodeState`'s output (`json` already parsed). Every array reference is checked
+ * against the blob, every float32 array for NaN and infinite values, and every `{ shape, values }`
+ * pair (weights, optimizer slots) for a matching length; `fail` reports the first problem with
+ * its place in the state.
+ */
+export function decodeState(
+  json: unknown,
+  blob: Uint8Array,
+  fail: (problem: string) => never,
+): DecodedState {
+  const contents: string[] = [];
+  const walk = (v: unknown, path: string): unknown => {
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`));
     if (v !== null && typeof v === "object") {
       const o = v as Record<string, unknown>;
       if (typeof o.$array === "string") {
@@ -82,20 +106,38 @@ export function decodeState(json: string, blob: Uint8Array, where: string): unkn
           offset < 0 ||
           offset + bytes > blob.byteLength
         )
-          throw new ConfigError(
-            `${where}: an array reference (${JSON.stringify(o)}) points outside the ${blob.byteLength}-byte binary file.`,
-            { field: where, value: o, expected: "a reference inside the binary file" },
+          fail(
+            `${path}: the array reference ${JSON.stringify(o)} points outside the ${blob.byteLength}-byte state.bin`,
           );
         const copy = new Uint8Array(bytes);
         copy.set(blob.subarray(offset, offset + bytes));
-        return new make(copy.buffer);
+        const a = new make(copy.buffer);
+        if (a instanceof Float32Array)
+          for (let i = 0; i < a.length; i++)
+            if (!Number.isFinite(a[i])) fail(`${path} holds ${a[i]} at element ${i}`);
+        contents.push(path);
+        return a;
       }
-      if (Array.isArray(o.$map))
-        return new Map((o.$map as [string, unknown][]).map(([k, x]) => [k, walk(x)]));
+      if (Array.isArray(o.$map)) {
+        contents.push(path);
+        return new Map(
+          (o.$map as [string, unknown][]).map(([k, x]) => [k, walk(x, `${path}[${k}]`)]),
+        );
+      }
       if (typeof o.$number === "string") return Number(o.$number);
-      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, walk(x)]));
+      const out = Object.fromEntries(
+        Object.entries(o).map(([k, x]) => [k, walk(x, child(path, k))]),
+      );
+      const { shape, values } = out as { shape?: unknown; values?: unknown };
+      if (Array.isArray(shape) && (ArrayBuffer.isView(values) || Array.isArray(values))) {
+        const n = shape.reduce((a: number, b: number) => a * b, 1);
+        const len = (values as ArrayLike<number>).length;
+        if (!shape.every((d) => Number.isInteger(d) && d >= 0) || n !== len)
+          fail(`${path} has shape [${shape}] but ${len} values`);
+      }
+      return out;
     }
     return v;
   };
-  return walk(JSON.parse(json));
+  return { state: walk(json, ""), contents };
 }

@@ -8,6 +8,8 @@ import type { WeightMap } from "../model/spec.js";
 import type { RandomState } from "../util/random.js";
 import type { EpochStatsState } from "./epochLog.js";
 import type { EpochLog } from "./events.js";
+import type { LrMultiplier } from "./finetune-schema.js";
+import type { AccumulatorState } from "./grad-accumulator.js";
 import type { OptimizerState } from "./optimizers/types.js";
 
 export interface RunConfig {
@@ -27,11 +29,15 @@ export interface RunConfig {
   metrics?: Record<string, readonly string[]>;
   analysis?: Record<string, unknown>;
   group?: boolean;
+  /** Per-part learning-rate multipliers (fit option `lrMultipliers`). */
+  lrMultipliers?: Record<string, LrMultiplier>;
+  /** Steps per update (fit option `accumulate`); absent for 1. */
+  accumulate?: number;
 }
 
 /**
  * The run's state, collected from its stateful parts (each owns one key: `loader`, `optimizer`,
- * `weighting`, `random`, `weightingRandom`, `theta0`, `history`, `epochStats`, and stateful
+ * `accumulator`, `weighting`, `random`, `weightingRandom`, `theta0`, `history`, `epochStats`, and stateful
  * listeners under `listeners`) plus the loop's own counters. JSON, except typed arrays and
  * weight maps, which checkpoints store in binary.
  */
@@ -55,6 +61,8 @@ export interface TrainState {
   theta0?: WeightMap;
   /** The accumulation of the epoch in progress (absent at an epoch boundary). */
   epochStats?: EpochStatsState;
+  /** The open gradient-accumulation window (absent when none is open). */
+  accumulator?: AccumulatorState;
   /** States of stateful listeners (early stopping), by their `stateKey`. */
   listeners: Record<string, unknown>;
 }

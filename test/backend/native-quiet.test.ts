@@ -1,63 +1,45 @@
 /**
- * Loading the tensorflow backend prints none of tfjs's duplicate-registration warnings (one per
- * kernel when tfjs-node's CommonJS tfjs registers what polytask's ES module tfjs already did),
- * while any other warning still reaches the console.
+ * TensorFlow's load-time lines (absl's "before absl::InitializeLog()" warning and "oneDNN custom
+ * operations are on") are not printed while TF_CPP_MIN_LOG_LEVEL >= 1 (polytask's default), and
+ * are with TF_CPP_MIN_LOG_LEVEL=0. Needs the native backend and its quiet loader
+ * (`npx polytask native setup`); skipped with the reason otherwise.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
-import { withoutDuplicateWarnings } from "../../src/backend/native.js";
+import { QUIET_LOADER, nativeDir } from "../../src/backend/native.js";
 import { tensorflowSkipReason } from "./native-harness.js";
 
-describe("native backend loading is quiet", () => {
-  it("mutes exactly the duplicate-registration warnings", () => {
-    const seen: unknown[][] = [];
-    const warn = console.warn;
-    console.warn = (...args: unknown[]) => void seen.push(args);
-    try {
-      const v = withoutDuplicateWarnings(() => {
-        console.warn("The kernel 'Abs' for backend 'cpu' is already registered");
-        console.warn("cpu backend was already registered. Reusing existing backend factory.");
-        console.warn("Platform node has already been set. Overwriting the platform with node.");
-        console.warn("something else went wrong");
-        console.warn("The kernel 'Abs' is already registered", 2);
-        return 7;
-      });
-      assert.equal(v, 7);
-      console.warn("after");
-    } finally {
-      console.warn = warn;
-    }
-    assert.deepEqual(seen, [
-      ["something else went wrong"],
-      ["The kernel 'Abs' is already registered", 2],
-      ["after"],
-    ]);
-  });
+const loader = join(nativeDir(), QUIET_LOADER);
+const LOAD = `import { loadNative } from "./src/backend/native.ts"; await loadNative({}); console.log("loaded");`;
 
-  it("useBackend('tensorflow') in a fresh process prints no duplicate warnings", async (t) => {
-    const skip = await tensorflowSkipReason();
-    if (skip) {
-      t.skip(skip);
-      return;
-    }
-    const script = `
-      const { useBackend } = await import("./src/backend/select.ts");
-      const info = await useBackend("tensorflow", { quiet: true });
-      console.log("backend", info.name);
-    `;
-    const r = spawnSync(
-      process.execPath,
-      ["--import", "tsx", "--input-type=module", "-e", script],
-      {
-        encoding: "utf8",
-        env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3" },
-        timeout: 120_000,
-      },
-    );
-    assert.equal(r.status, 0, r.stderr.slice(-2000));
-    assert.match(r.stdout, /backend tensorflow/);
-    const out = r.stdout + r.stderr;
-    assert.doesNotMatch(out, /already registered|already been set/);
+function stderrOf(env: Record<string, string | undefined>): string {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", LOAD], {
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    timeout: 120_000,
   });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /loaded/);
+  return r.stderr;
+}
+
+describe("native backend start-up output", async () => {
+  const reason =
+    (await tensorflowSkipReason()) ??
+    (existsSync(loader)
+      ? undefined
+      : `no quiet loader at ${loader} (rerun npx polytask native setup)`);
+  it(
+    "prints no TensorFlow start-up lines by default, and prints them at TF_CPP_MIN_LOG_LEVEL=0",
+    { skip: reason },
+    () => {
+      const quiet = stderrOf({ TF_CPP_MIN_LOG_LEVEL: undefined, TF_ENABLE_ONEDNN_OPTS: undefined });
+      assert.doesNotMatch(quiet, /oneDNN|absl::InitializeLog/);
+      const loud = stderrOf({ TF_CPP_MIN_LOG_LEVEL: "0", TF_ENABLE_ONEDNN_OPTS: "1" });
+      assert.match(loud, /oneDNN custom operations are on/);
+    },
+  );
 });

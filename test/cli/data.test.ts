@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { DATA_USAGE, dataCommand } from "../../src/cli/data.js";
 import { main } from "../../src/cli/main.js";
 import { assetPath } from "../../src/data/sources/files.js";
@@ -12,7 +12,15 @@ import { fromParquet } from "../../src/data/sources/parquet.js";
 import { openSource } from "../../src/data/stream/open.js";
 import { ConfigError } from "../../src/errors.js";
 
-const tmp = () => mkdtempSync(join(tmpdir(), "polytask-convert-"));
+const made: string[] = [];
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), "polytask-convert-"));
+  made.push(d);
+  return d;
+};
 
 async function quietly<T>(f: () => Promise<T>): Promise<T> {
   const log = console.log;

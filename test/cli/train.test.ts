@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { useBackend } from "../../src/backend/select.js";
 import { checkConfig, trainCommand } from "../../src/cli/train.js";
@@ -33,15 +33,22 @@ const base = {
   },
 };
 
+const made: string[] = [];
+
 function writeConfig(config: unknown): { dir: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), "polytask-train-"));
+  made.push(dir);
   const file = join(dir, "config.json");
   writeFileSync(file, JSON.stringify(config));
   return { dir, file };
 }
 
 describe("polytask train <config.json>", () => {
-  it("trains from a JSON config and writes a checkpoint that loads back", async () => {
+  after(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("trains from a JSON config and writes a checkpoint and a report, both under the config's folder", async () => {
     await useBackend("cpu", { quiet: true });
     const before = tf.memory().numTensors;
     const { dir, file } = writeConfig({ ...base, out: "run" });
@@ -53,7 +60,11 @@ describe("polytask train <config.json>", () => {
     } finally {
       console.log = log;
     }
-    assert.ok(existsSync(join(dir, "run")), "checkpoint directory");
+    assert.ok(existsSync(join(dir, "run")), "checkpoint directory, next to the config file");
+    const html = readFileSync(join(dir, "run", "report.html"), "utf8");
+    assert.match(html, /^<!DOCTYPE html>/i);
+    assert.ok(html.includes("digits") && html.includes("right"), "the report names the tasks");
+    assert.ok(!/<script[^>]+src="http/.test(html), "offline: no script from the network");
     assert.ok(
       lines.some((l) => l.includes('"accuracy"')),
       `test metrics printed, got:\n${lines.join("\n")}`,
@@ -63,6 +74,35 @@ describe("polytask train <config.json>", () => {
     assert.equal(run.config.weighting.name, "pcgrad");
     assert.equal(run.history.length, 1);
     assert.equal(tf.memory().numTensors, before);
+  });
+
+  it("the README's example config is examples/train-mnist-fashion.json, and it trains", async () => {
+    const root = join(import.meta.dirname, "..", "..");
+    const text = readFileSync(join(root, "examples", "train-mnist-fashion.json"), "utf8");
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    assert.ok(readme.includes(text.trim()), "README shows the example config verbatim");
+    const cfg = JSON.parse(text);
+    for (const t of Object.values(cfg.tasks) as {
+      train: { limit: number };
+      test: { limit: number };
+    }[]) {
+      t.train.limit = 64;
+      t.test.limit = 32;
+    }
+    const { dir, file } = writeConfig({
+      ...checkConfig(cfg),
+      backend: "cpu",
+      fit: { ...cfg.fit, epochs: 1 },
+      out: "out",
+    });
+    const log = console.log;
+    console.log = () => {};
+    try {
+      assert.equal(await trainCommand([file]), 0);
+    } finally {
+      console.log = log;
+    }
+    assert.ok(existsSync(join(dir, "out", "report.html")));
   });
 
   it("names the bad field of a config", () => {

@@ -186,7 +186,7 @@ describe("task groups: the loader", () => {
     assert.throws(
       () => bigger.setState(state),
       (e: unknown) =>
-        e instanceof ConfigError && /"a\+b" had 20 samples .* has 24 now/.test(e.message),
+        e instanceof ConfigError && /"a\+b" had 20 training samples .* has 24 now/.test(e.message),
     );
   });
 });

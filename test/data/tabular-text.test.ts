@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { Vocabulary, datasets, tokenize } from "../../src/data/index.js";
 import { assetPath } from "../../src/data/sources/files.js";
@@ -10,6 +10,7 @@ import { emailBody, spamLabel } from "../../src/data/sources/spam.js";
 import { ConfigError, DataError } from "../../src/errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "polytask-data-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
 function csv(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);

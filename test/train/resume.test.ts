@@ -1,6 +1,6 @@
 /** Checkpoints: exact resume after an interrupt or at an epoch boundary; seed determinism. */
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -8,12 +8,13 @@ import * as tf from "@tensorflow/tfjs";
 import { model } from "../../src/api/model.js";
 import { Run, load } from "../../src/api/run.js";
 import { useBackend } from "../../src/backend/select.js";
-import { ConfigError } from "../../src/errors.js";
+import { CheckpointError } from "../../src/errors.js";
 import { convNet } from "../../src/model/backbones/convNet.js";
 import { mlp } from "../../src/model/backbones/mlp.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import { regression } from "../../src/model/heads/regression.js";
-import type { WeightMap } from "../../src/model/spec.js";
+import { type WeightMap, specToJSON } from "../../src/model/spec.js";
+import { writeCheckpoint } from "../../src/train/checkpoint.js";
 import type { FitOptions } from "../../src/train/options.js";
 import { toyTasks, useCpu } from "./helpers.js";
 
@@ -84,36 +85,38 @@ describe("checkpoints and determinism", () => {
 
   it("rejects a checkpoint of another architecture and a missing checkpoint with typed errors", async () => {
     const run = await base.fit({ cls, reg }, { epochs: 1, batchSize: 32 });
-    await run.save(join(dir, "a"));
-    // tamper: same names, different layer size
     const other = await model({ input: [8] })
       .backbone(mlp({ units: [4] }))
       .head("cls", classifier(2))
       .head("reg", regression(1))
       .fit({ cls, reg }, { epochs: 1, batchSize: 32 });
-    await other.save(join(dir, "b"));
-    const specA = await import("node:fs/promises").then((fs) =>
-      fs.readFile(join(dir, "a", "spec.json"), "utf8"),
-    );
-    await writeFile(join(dir, "b", "spec.json"), specA);
+    // a consistent checkpoint (checksums match) whose spec is not the weights' architecture
+    await writeCheckpoint(join(dir, "b"), {
+      spec: specToJSON(run.model.def),
+      weights: other.model.def.weights as WeightMap,
+      state: other.state,
+    });
     await assert.rejects(
       Run.load(join(dir, "b")),
-      (e: unknown) => e instanceof ConfigError && /another architecture/.test(e.message),
+      (e: unknown) =>
+        e instanceof CheckpointError &&
+        /weights\.json$/.test(e.file) &&
+        /another architecture/.test(e.message),
     );
     await assert.rejects(
       Run.load(join(dir, "nowhere")),
-      (e: unknown) => e instanceof ConfigError && e.field === "dir",
+      (e: unknown) => e instanceof CheckpointError && /does not exist/.test(e.message),
     );
     await assert.rejects(run.resume({ cls }), /trained tasks cls, reg; resume got cls/);
   });
 
-  it("writes atomically: no temporary directories are left and an existing checkpoint is replaced", async () => {
+  it("replaces an existing checkpoint and leaves no temporary or old version behind", async () => {
     const run = await base.fit({ cls }, { epochs: 1, batchSize: 32 });
     await mkdir(join(dir, "atomic"), { recursive: true });
     await run.save(join(dir, "atomic"));
     await run.save(join(dir, "atomic"));
-    const names = await readdir(dir);
-    assert.ok(!names.some((n) => n.includes(".tmp-") || n.includes(".old-")), names.join(","));
+    const names = await readdir(join(dir, "atomic"));
+    assert.deepEqual(names, ["v0000000002"]);
     assert.deepEqual((await load(join(dir, "atomic"))).history, run.history);
   });
 

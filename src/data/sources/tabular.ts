@@ -1,6 +1,7 @@
 /**
- * Tabular data through danfojs-node: `datasets.fromCsv(path, { features, label })`,
- * `datasets.fromJson(pathOrRecords, { features, label })`, and the shipped example
+ * Tabular data: `datasets.fromCsv(path, { features, label })` (parsed by danfojs-node),
+ * `datasets.fromJson(pathOrRecords, { features, label })` (values looked up by key in each record;
+ * keys outside features and label are ignored, a record without one is a missing cell), and the shipped example
  * `datasets.penguins()` (Palmer penguins, src/data/assets/penguins.csv).
  * Every feature cell must be a finite number; a missing cell (empty, NA, NaN, null) or a
  * non-numeric one fails with a DataError naming the row, the column and the value, unless
@@ -134,8 +135,31 @@ export async function fromCsv(path: string, args: TabularArgs): Promise<Dataset>
       expected: "an existing CSV file",
     });
   const dfd = await danfo();
-  const df = (await dfd.readCSV(path)) as unknown as Frame;
+  let df: Frame;
+  try {
+    df = (await dfd.readCSV(path)) as unknown as Frame;
+  } catch (cause) {
+    throw new DataError(
+      `Dataset "${name}": cannot read ${path} as CSV: ${(cause as Error)?.message ?? String(cause)}.`,
+      { task: name, field: "path", value: path, expected: "a CSV file with a header row", cause },
+    );
+  }
   return fromFrame(df, args, name);
+}
+
+/**
+ * Records as columns, by key: `column(c)` is every record's value under key `c` (undefined, so
+ * "missing", where a record lacks it), whatever the order of each record's keys.
+ */
+function recordFrame(records: readonly Record<string, unknown>[]): Frame {
+  const columns = new Set<string>();
+  for (const r of records) for (const k of Object.keys(r)) columns.add(k);
+  return {
+    columns: [...columns],
+    column: (c: string) => ({
+      values: records.map((r) => (Object.hasOwn(r, c) ? r[c] : undefined)),
+    }),
+  };
 }
 
 /** From a JSON file (or an already parsed value) holding an array of records. */
@@ -169,9 +193,7 @@ export async function fromJson(
     if (r === null || typeof r !== "object" || Array.isArray(r))
       dataFail(name, "json", `record is ${show(r)}`, { index: i, value: r, expected: "an object" });
   });
-  const dfd = await danfo();
-  const df = new dfd.DataFrame(records as Record<string, unknown>[]) as unknown as Frame;
-  return fromFrame(df, args, name);
+  return fromFrame(recordFrame(records as Record<string, unknown>[]), args, name);
 }
 
 export const PENGUIN_FEATURES = [

@@ -8,8 +8,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "../../errors.js";
 import { num, parseOptions, z } from "../../util/schema.js";
+import { layersOf } from "../backbones/chain.js";
 import type { ForwardContext, Module } from "../params.js";
-import { stagesOf } from "./parts.js";
+import { perInput, stagesOf } from "./parts.js";
 import type { Architecture, ArchitectureBuildArgs, BuiltArchitecture } from "./types.js";
 
 export interface CrossStitchArgs {
@@ -97,6 +98,52 @@ export function crossStitch(args: CrossStitchArgs = {}): Architecture<CrossStitc
         representMany: (wanted, x, ctx) => {
           const reps = run(x, ctx, wanted.map(indexOf));
           return Object.fromEntries(wanted.map((t, i) => [t, reps[i]]));
+        },
+        toLayers: () => {
+          const fns = columns.map((col) =>
+            col.map((m) => layersOf(m, `backbone "${args.backbone.kind}"`)),
+          );
+          // unit k, row i: a bias-free Dense(1) over the task axis whose kernel is alpha[i, :]
+          const units = alphas.map((a, k) =>
+            tasks.map((_, i) => {
+              const row = tf.tidy(() => a.slice([i, 0], [1, t]).reshape([t, 1]));
+              const layer = tf.layers.dense({
+                units: 1,
+                useBias: false,
+                name: `arch/crossStitch/unit${k}/row${i}`,
+                weights: [row],
+              });
+              return { layer, row };
+            }),
+          );
+          const all = perInput((x) => {
+            let hs: tf.SymbolicTensor[] = tasks.map(() => x);
+            for (let k = 0; k < nStages; k++) {
+              const outs = hs.map((h, i) => fns[i][k](h));
+              const shape = outs[0].shape.slice(1) as number[];
+              const f = shape.reduce((p, q) => p * q, 1);
+              const cols = outs.map((o) => tf.layers.reshape({ targetShape: [f, 1] }).apply(o));
+              const stacked = (
+                t === 1
+                  ? cols[0]
+                  : tf.layers.concatenate({ axis: -1 }).apply(cols as tf.SymbolicTensor[])
+              ) as tf.SymbolicTensor;
+              hs = units[k].map((u) => {
+                const mixed = u.layer.apply(stacked) as tf.SymbolicTensor;
+                if (!u.row.isDisposed) u.row.dispose(); // copied into the layer when it was built
+                return tf.layers.reshape({ targetShape: shape }).apply(mixed) as tf.SymbolicTensor;
+              });
+            }
+            return hs;
+          });
+          return (task, x) => {
+            const i = index.get(task);
+            if (i === undefined)
+              throw new ConfigError(`Architecture "crossStitch": unknown task "${task}".`, {
+                task,
+              });
+            return all(x)[i];
+          };
         },
       };
     },

@@ -1,5 +1,7 @@
 /** Hard parameter sharing (Caruana 1997): one backbone shared by every task. The default. */
 import { parseOptions, z } from "../../util/schema.js";
+import { layersOf } from "../backbones/chain.js";
+import { perInput } from "./parts.js";
 import type { Architecture } from "./types.js";
 
 export const hardSharingSchema = z.strictObject({});
@@ -21,6 +23,10 @@ export function hardSharing(args: Record<string, never> = {}): Architecture<Reco
         representMany: (tasks, x, ctx) => {
           const z = module.apply(x, ctx);
           return Object.fromEntries(tasks.map((t) => [t, z]));
+        },
+        toLayers: () => {
+          const f = perInput(layersOf(module, `backbone "${args.backbone.kind}"`));
+          return (_task, x) => f(x);
         },
       };
     },

@@ -7,8 +7,17 @@
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "../../errors.js";
 import { num, parseOptions, z } from "../../util/schema.js";
-import { sizeOf } from "../params.js";
-import { expertMlp, expertUnitsSchema, mixExperts, softmaxGate, unitsList } from "./parts.js";
+import { layersOf } from "../backbones/chain.js";
+import { type LayerFn, sizeOf } from "../params.js";
+import {
+  expertMlp,
+  expertUnitsSchema,
+  mixExperts,
+  mixExpertsLayers,
+  perInput,
+  softmaxGate,
+  unitsList,
+} from "./parts.js";
 import type { Architecture, ArchitectureBuildArgs, BuiltArchitecture } from "./types.js";
 
 export interface MmoeArgs {
@@ -83,6 +92,22 @@ export function mmoe(args: MmoeArgs = {}): Architecture<MmoeConfig> {
           return Object.fromEntries(
             tasks.map((t) => [t, mixExperts(gateOf(t).apply(h, ctx), outs)]),
           );
+        },
+        toLayers: () => {
+          const b = layersOf(bottom, `backbone "${args.backbone.kind}"`);
+          const flat = tf.layers.flatten();
+          const ex = mods.map((m) => layersOf(m));
+          const gs = new Map([...gates].map(([t, g]) => [t, layersOf(g)]));
+          const shared = perInput((x) => {
+            const h0 = b(x);
+            const h = h0.shape.length > 2 ? (flat.apply(h0) as tf.SymbolicTensor) : h0;
+            return { h, experts: ex.map((e) => e(h)) };
+          });
+          return (task, x) => {
+            const { h, experts } = shared(x);
+            gateOf(task);
+            return mixExpertsLayers((gs.get(task) as LayerFn)(h), experts);
+          };
         },
         /** The gate's expert distribution [B, E] for `task` (for analysis and plots). */
         gateWeights: (task: string, x: tf.Tensor) =>

@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { num, z } from "../../util/schema.js";
-import { chain } from "../backbones/chain.js";
+import { chain, layersOf } from "../backbones/chain.js";
 import { dense } from "../layers/dense.js";
 import type { Module, ParamFactory, Shape } from "../params.js";
 
@@ -23,7 +23,15 @@ export function expertMlp(f: ParamFactory, inDim: number, units: readonly number
 /** A gate: a linear map [B, D] -> [B, E] followed by a softmax over the E experts. */
 export function softmaxGate(f: ParamFactory, inDim: number, experts: number): Module {
   const lin = dense(f, [inDim], experts, "linear");
-  return { outputShape: [experts], apply: (x, ctx) => tf.softmax(lin.apply(x, ctx)) };
+  return {
+    outputShape: [experts],
+    apply: (x, ctx) => tf.softmax(lin.apply(x, ctx)),
+    toLayers: () => {
+      const l = layersOf(lin);
+      const softmax = tf.layers.activation({ activation: "softmax" });
+      return (x) => softmax.apply(l(x)) as tf.SymbolicTensor;
+    },
+  };
 }
 
 /** `sum_k gate[:, k] * outputs[k]` for expert outputs of equal shape [B, ...]. */
@@ -35,6 +43,38 @@ export function mixExperts(gate: tf.Tensor, outputs: readonly tf.Tensor[]): tf.T
     ...outputs[0].shape.slice(1).map(() => 1),
   ]);
   return tf.sum(tf.mul(stacked, g), 1);
+}
+
+/**
+ * `mixExperts` in tf.layers: stacks the [B, D] expert outputs to [B, E, D] and contracts the
+ * expert axis with the [B, E] gate (a Dot layer).
+ */
+export function mixExpertsLayers(
+  gate: tf.SymbolicTensor,
+  outputs: readonly tf.SymbolicTensor[],
+): tf.SymbolicTensor {
+  const d = outputs[0].shape[1] as number;
+  const rows = outputs.map((o) => tf.layers.reshape({ targetShape: [1, d] }).apply(o));
+  const stacked =
+    rows.length === 1
+      ? rows[0]
+      : tf.layers.concatenate({ axis: 1 }).apply(rows as tf.SymbolicTensor[]);
+  return tf.layers
+    .dot({ axes: [1, 1] })
+    .apply([gate, stacked as tf.SymbolicTensor]) as tf.SymbolicTensor;
+}
+
+/** Memoises a function of a symbolic tensor by identity (shared parts run once per input). */
+export function perInput<T>(f: (x: tf.SymbolicTensor) => T): (x: tf.SymbolicTensor) => T {
+  const seen = new Map<tf.SymbolicTensor, T>();
+  return (x) => {
+    let v = seen.get(x);
+    if (v === undefined) {
+      v = f(x);
+      seen.set(x, v);
+    }
+    return v;
+  };
 }
 
 /**

@@ -6,11 +6,20 @@
  * level's shared input. One level is the paper's CGC. Top-level task experts and gates belong
  * to their task; lower levels feed every task, so they are shared parameters.
  */
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "../../errors.js";
 import { num, parseOptions, z } from "../../util/schema.js";
-import { type ForwardContext, type Module, sizeOf } from "../params.js";
-import { expertMlp, expertUnitsSchema, mixExperts, softmaxGate, unitsList } from "./parts.js";
+import { layersOf } from "../backbones/chain.js";
+import { type ForwardContext, type LayerFn, type Module, sizeOf } from "../params.js";
+import {
+  expertMlp,
+  expertUnitsSchema,
+  mixExperts,
+  mixExpertsLayers,
+  perInput,
+  softmaxGate,
+  unitsList,
+} from "./parts.js";
 import type { Architecture, ArchitectureBuildArgs, BuiltArchitecture } from "./types.js";
 
 export interface PleArgs {
@@ -29,6 +38,13 @@ export interface PleConfig {
   taskExperts: number;
   expertUnits: number[];
   levels: number;
+}
+
+/** What the forward pass does with its values: tensors, or symbolic tensors for export. */
+interface Ops<X> {
+  features(x: X): X;
+  run(m: Module, x: X): X;
+  mix(gate: X, outputs: X[]): X;
 }
 
 interface Level {
@@ -94,34 +110,32 @@ export function ple(args: PleArgs = {}): Architecture<PleConfig> {
         built.push(level);
         inDim = outDim;
       }
-      const forward = (
-        wanted: readonly string[],
-        x: tf.Tensor,
-        ctx: ForwardContext,
-      ): Map<string, tf.Tensor> => {
-        const h = bottom.apply(x, ctx).reshape([-1, sizeOf(bottom.outputShape)]);
+      // one forward for tensors (training, inference) and symbolic tensors (export); the top
+      // level computes the `wanted` tasks (all when omitted)
+      const forward = <X>(ops: Ops<X>, x: X, wanted?: readonly string[]): Map<string, X> => {
+        const h = ops.features(x);
         let sharedIn = h;
         let taskIn = new Map(args.tasks.map((t) => [t, h]));
         for (const level of built) {
-          const sharedOut = level.shared.map((m) => m.apply(sharedIn, ctx));
+          const sharedOut = level.shared.map((m) => ops.run(m, sharedIn));
           // The top level only needs the requested tasks; lower levels need every task.
-          const needed = level.sharedGate ? args.tasks : wanted;
+          const needed = level.sharedGate || wanted === undefined ? args.tasks : wanted;
           const taskOut = new Map(
             needed.map((t) => [
               t,
-              level.task.get(t)!.experts.map((m) => m.apply(taskIn.get(t)!, ctx)),
+              level.task.get(t)!.experts.map((m) => ops.run(m, taskIn.get(t)!)),
             ]),
           );
-          const next = new Map<string, tf.Tensor>();
+          const next = new Map<string, X>();
           for (const t of needed) {
             const p = level.task.get(t)!;
             next.set(
               t,
-              mixExperts(p.gate.apply(taskIn.get(t)!, ctx), [...taskOut.get(t)!, ...sharedOut]),
+              ops.mix(ops.run(p.gate, taskIn.get(t)!), [...taskOut.get(t)!, ...sharedOut]),
             );
           }
           if (level.sharedGate)
-            sharedIn = mixExperts(level.sharedGate.apply(sharedIn, ctx), [
+            sharedIn = ops.mix(ops.run(level.sharedGate, sharedIn), [
               ...needed.flatMap((t) => taskOut.get(t)!),
               ...sharedOut,
             ]);
@@ -136,16 +150,43 @@ export function ple(args: PleArgs = {}): Architecture<PleConfig> {
             { task },
           );
       };
+      const tensorOps = (ctx: ForwardContext): Ops<tf.Tensor> => ({
+        features: (x) => bottom.apply(x, ctx).reshape([-1, sizeOf(bottom.outputShape)]),
+        run: (m, x) => m.apply(x, ctx),
+        mix: mixExperts,
+      });
       return {
         outputShape: [outDim],
         represent: (task, x, ctx) => {
           check(task);
-          return forward([task], x, ctx).get(task)!;
+          return forward(tensorOps(ctx), x, [task]).get(task) as tf.Tensor;
         },
         representMany: (tasks, x, ctx) => {
           for (const t of tasks) check(t);
-          const out = forward(tasks, x, ctx);
-          return Object.fromEntries(tasks.map((t) => [t, out.get(t)!]));
+          const out = forward(tensorOps(ctx), x, tasks);
+          return Object.fromEntries(tasks.map((t) => [t, out.get(t) as tf.Tensor]));
+        },
+        toLayers: () => {
+          const fns = new Map<Module, LayerFn>();
+          const b = layersOf(bottom, `backbone "${args.backbone.kind}"`);
+          const flat = tf.layers.flatten();
+          const ops: Ops<tf.SymbolicTensor> = {
+            features: (x) => {
+              const h = b(x);
+              return h.shape.length > 2 ? (flat.apply(h) as tf.SymbolicTensor) : h;
+            },
+            run: (m, x) => {
+              let f = fns.get(m);
+              if (!f) {
+                f = layersOf(m);
+                fns.set(m, f);
+              }
+              return f(x);
+            },
+            mix: mixExpertsLayers,
+          };
+          const all = perInput((x) => forward(ops, x));
+          return (task, x) => all(x).get(task) as tf.SymbolicTensor;
         },
       };
     },

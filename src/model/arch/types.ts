@@ -39,6 +39,11 @@ export interface BuiltArchitecture {
    * sharing): what representation-level gradient methods (MGDA-UB) need.
    */
   readonly sharedRepresentation?: boolean;
+  /**
+   * `represent` in tf.layers (inference mode), for export: made once, then called per task and
+   * input; parts shared by tasks run once per input. Absent: the architecture cannot be exported.
+   */
+  toLayers?(): (task: string, x: tf.SymbolicTensor) => tf.SymbolicTensor;
 }
 
 export interface Architecture<C extends object = Record<string, unknown>> {

@@ -75,6 +75,7 @@ export function convNet(args: ConvNetArgs = {}): Backbone<Required<ConvNetArgs>>
             activation: bn ? "linear" : "relu",
             useBias: !bn,
             padding: config.padding,
+            readsInput: i === 0,
           }),
         );
         if (bn) {

@@ -40,7 +40,7 @@ export function mlp(args: MlpArgs = {}): Backbone<Required<MlpArgs>> {
       let shape = flat.outputShape;
       const stages: Module[][] = config.units.map((u, i) => {
         const s = f.scope(`dense${i}`);
-        const lin = dense(s, shape, u, config.batchNorm ? "linear" : "relu");
+        const lin = dense(s, shape, u, config.batchNorm ? "linear" : "relu", i === 0);
         const mods: Module[] = [lin];
         shape = lin.outputShape;
         if (config.batchNorm) {

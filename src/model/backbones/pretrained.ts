@@ -71,6 +71,8 @@ export function pretrained(path: string, args: PretrainedArgs = {}): Backbone {
       return {
         outputShape: outShape,
         apply: (x, ctx) => cut.apply(x, { training: ctx.training }) as tf.Tensor,
+        // the loaded model itself, nested: its layers hold the (fine-tuned) variables
+        toLayers: () => (x) => cut.apply(x) as tf.SymbolicTensor,
       };
     },
   });

@@ -8,6 +8,7 @@ import { num, parseOptions, z } from "../../util/schema.js";
 import { batchNorm } from "../layers/batchNorm.js";
 import { conv2d, globalAvgPool } from "../layers/conv.js";
 import type { Module, ParamFactory, Shape } from "../params.js";
+import { layersOf } from "./chain.js";
 import type { Backbone } from "./types.js";
 
 export interface ResNetArgs {
@@ -45,6 +46,18 @@ function block(f: ParamFactory, shape: Shape, filters: number, stride: number): 
       const skip = proj ? proj.apply(x, ctx) : x;
       return tf.relu(tf.add(y, skip));
     },
+    toLayers: () => {
+      const [l1, n1, l2, n2] = [c1, b1, c2, b2].map((m) => layersOf(m));
+      const lp = proj ? layersOf(proj) : undefined;
+      const relu1 = tf.layers.activation({ activation: "relu" });
+      const add = tf.layers.add({});
+      const relu2 = tf.layers.activation({ activation: "relu" });
+      return (x) => {
+        const h = relu1.apply(n1(l1(x))) as tf.SymbolicTensor;
+        const y = n2(l2(h));
+        return relu2.apply(add.apply([y, lp ? lp(x) : x])) as tf.SymbolicTensor;
+      };
+    },
   };
 }
 
@@ -81,6 +94,12 @@ export function resNet(args: ResNetArgs = {}): Backbone<Required<ResNetArgs>> {
           let h = tf.relu(stemBn.apply(stem.apply(x, ctx), ctx));
           for (const m of blocks) h = m.apply(h, ctx);
           return pool.apply(h, ctx);
+        },
+        toLayers: () => {
+          const relu = tf.layers.activation({ activation: "relu" });
+          const [s0, n0, p] = [stem, stemBn, pool].map((m) => layersOf(m));
+          const bs = blocks.map((m) => layersOf(m));
+          return (x) => p(bs.reduce((h, b) => b(h), relu.apply(n0(s0(x))) as tf.SymbolicTensor));
         },
       };
     },

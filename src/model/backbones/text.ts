@@ -7,6 +7,7 @@ import { num, parseOptions, z } from "../../util/schema.js";
 import { dropout } from "../layers/dropout.js";
 import { conv1d, embedding } from "../layers/embedding.js";
 import type { Module, ParamFactory, Shape } from "../params.js";
+import { layersOf } from "./chain.js";
 import type { Backbone } from "./types.js";
 
 export interface TextArgs {
@@ -62,6 +63,15 @@ export function text(args: TextArgs): Backbone<Required<TextArgs>> {
           if (conv) h = conv.apply(h, ctx);
           const pooled = config.pooling === "max" ? tf.max(h, 1) : tf.mean(h, 1);
           return drop.apply(pooled, ctx);
+        },
+        toLayers: () => {
+          const e = layersOf(emb);
+          const c = conv ? layersOf(conv) : undefined;
+          const pool =
+            config.pooling === "max"
+              ? tf.layers.globalMaxPooling1d({})
+              : tf.layers.globalAveragePooling1d({});
+          return (x) => pool.apply(c ? c(e(x)) : e(x)) as tf.SymbolicTensor;
         },
       };
     },

@@ -17,6 +17,7 @@ export function classifier(n: number, args: HeadArgs = {}): Head {
     config,
     labelKind: "class" as const,
     metrics: config.metrics,
+    outputActivation: "softmax",
     describe: () => `classifier(${n})`,
     build: (shape, f) => headModule(shape, f, config.hidden, n),
     loss(out: tf.Tensor, y: tf.Tensor): tf.Tensor1D {

@@ -17,6 +17,7 @@ export function multiLabel(n: number, args: HeadArgs = {}): Head {
     config,
     labelKind: "multiLabel" as const,
     metrics: config.metrics,
+    outputActivation: "sigmoid",
     describe: () => `multiLabel(${n})`,
     build: (shape, f) => headModule(shape, f, config.hidden, n),
     loss(out: tf.Tensor, y: tf.Tensor): tf.Tensor1D {

@@ -17,6 +17,7 @@ export function regression(n = 1, args: HeadArgs = {}): Head {
     config,
     labelKind: "regression" as const,
     metrics: config.metrics,
+    outputActivation: "linear",
     describe: () => `regression(${n})`,
     build: (shape, f) => headModule(shape, f, config.hidden, n),
     loss: (out: tf.Tensor, y: tf.Tensor) =>

@@ -32,6 +32,11 @@ export interface Head {
   loss(out: tf.Tensor, y: tf.Tensor): tf.Tensor1D;
   /** Raw outputs -> predictions (probabilities or values), [n, units]. */
   predict(out: tf.Tensor): tf.Tensor;
+  /**
+   * The activation `predict` applies, as a tf.layers activation name (for export). Absent: the
+   * head cannot be exported.
+   */
+  readonly outputActivation?: "softmax" | "sigmoid" | "linear";
   /** Throws a DataError when `ds`'s labels don't fit this head. */
   checkLabels(ds: Dataset, task: string): void;
 }

@@ -29,5 +29,15 @@ export function batchNorm(f: ParamFactory, inputShape: Shape, momentum = 0.99, e
       }
       return tf.batchNorm(x, mean, variance, beta, gamma, eps);
     },
+    toLayers: () => {
+      const layer = tf.layers.batchNormalization({
+        axis: -1,
+        momentum,
+        epsilon: eps,
+        name: f.prefix,
+        weights: [gamma, beta, movingMean, movingVar],
+      });
+      return (x) => layer.apply(x) as tf.SymbolicTensor;
+    },
   };
 }

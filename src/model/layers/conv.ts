@@ -14,6 +14,13 @@ export function conv2d(
     useBias?: boolean;
     /** "same" (default) keeps the spatial size at stride 1; "valid" uses only full windows. */
     padding?: "same" | "valid";
+    /**
+     * The layer reads the model's input. A fused convolution's gradient always computes the
+     * input's gradient (tfjs implements it as one custom gradient); on data that is a wasted
+     * backward convolution, so such a layer runs conv + bias + activation as plain ops, whose
+     * gradients TensorFlow.js prunes when nothing needs them.
+     */
+    readsInput?: boolean;
   } = {},
 ): Module {
   const [h, w, c] = inputShape;
@@ -32,6 +39,10 @@ export function conv2d(
             filters,
           ],
     apply: (x) => {
+      if (opts.readsInput) {
+        const c = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, strides, pad);
+        return activate(bias ? tf.add(c, bias) : c, activation);
+      }
       const y = tf.fused.conv2d({
         x: x as tf.Tensor4D,
         filter: kernel as tf.Tensor4D,
@@ -42,6 +53,19 @@ export function conv2d(
       });
       return activate(y, activation);
     },
+    toLayers: () => {
+      const layer = tf.layers.conv2d({
+        filters,
+        kernelSize,
+        strides,
+        padding: "same",
+        activation,
+        useBias: bias !== undefined,
+        name: f.prefix,
+        weights: bias ? [kernel, bias] : [kernel],
+      });
+      return (x) => layer.apply(x) as tf.SymbolicTensor;
+    },
   };
 }
 
@@ -50,6 +74,10 @@ export function maxPool(inputShape: Shape, size = 2): Module {
   return {
     outputShape: [Math.floor(h / size), Math.floor(w / size), c],
     apply: (x) => tf.maxPool(x as tf.Tensor4D, size, size, "valid"),
+    toLayers: () => {
+      const layer = tf.layers.maxPooling2d({ poolSize: size, strides: size, padding: "valid" });
+      return (x) => layer.apply(x) as tf.SymbolicTensor;
+    },
   };
 }
 
@@ -58,5 +86,9 @@ export function globalAvgPool(inputShape: Shape): Module {
   return {
     outputShape: [inputShape[inputShape.length - 1]],
     apply: (x) => tf.mean(x, [1, 2]),
+    toLayers: () => {
+      const layer = tf.layers.globalAveragePooling2d({});
+      return (x) => layer.apply(x) as tf.SymbolicTensor;
+    },
   };
 }

@@ -15,5 +15,10 @@ export function applyDropout(x: tf.Tensor, rate: number, ctx: ForwardContext): t
 }
 
 export function dropout(inputShape: Shape, rate: number): Module {
-  return { outputShape: inputShape, apply: (x, ctx) => applyDropout(x, rate, ctx) };
+  // inference is the identity, and that is what an export computes
+  return {
+    outputShape: inputShape,
+    apply: (x, ctx) => applyDropout(x, rate, ctx),
+    toLayers: () => (x) => x,
+  };
 }

@@ -16,6 +16,17 @@ export function embedding(
       const flat = ids.reshape([-1]);
       return tf.gather(table, flat).reshape([-1, ...inputShape, dim]);
     },
+    toLayers: () => {
+      // ReLU with a ceiling is the layers' clip to [0, vocabSize - 1]
+      const clip = tf.layers.reLU({ maxValue: vocabSize - 1 });
+      const layer = tf.layers.embedding({
+        inputDim: vocabSize,
+        outputDim: dim,
+        name: f.prefix,
+        weights: [table],
+      });
+      return (x) => layer.apply(clip.apply(x)) as tf.SymbolicTensor;
+    },
   };
 }
 
@@ -33,5 +44,16 @@ export function conv1d(
     outputShape: [len, filters],
     apply: (x) =>
       tf.relu(tf.add(tf.conv1d(x as tf.Tensor3D, kernel as tf.Tensor3D, 1, "same"), bias)),
+    toLayers: () => {
+      const layer = tf.layers.conv1d({
+        filters,
+        kernelSize,
+        padding: "same",
+        activation: "relu",
+        name: f.prefix,
+        weights: [kernel, bias],
+      });
+      return (x) => layer.apply(x) as tf.SymbolicTensor;
+    },
   };
 }

@@ -35,13 +35,14 @@ export const adamwSchema = adamSchema.extend({ weightDecay: num.nonNegative().op
 function adamInstance(name: string, c: Required<AdamWArgs>): OptimizerInstance {
   const slots = new Slots(name);
   return {
-    apply(names, vars, grads, lr) {
+    apply(names, vars, grads, lr, lrScales) {
       slots.step++;
       const t = slots.step;
-      const stepSize = (lr * Math.sqrt(1 - c.beta2 ** t)) / (1 - c.beta1 ** t);
       tf.tidy(() => {
         vars.forEach((v, i) => {
           const g = grads[i];
+          const vlr = lr * (lrScales?.[i] ?? 1);
+          const stepSize = (vlr * Math.sqrt(1 - c.beta2 ** t)) / (1 - c.beta1 ** t);
           const m = slots.get(names[i], "m", v);
           const s = slots.get(names[i], "v", v);
           const nm = tf.add(tf.mul(m, c.beta1), tf.mul(g, 1 - c.beta1));
@@ -49,7 +50,8 @@ function adamInstance(name: string, c: Required<AdamWArgs>): OptimizerInstance {
           m.assign(nm);
           s.assign(ns);
           let next = tf.sub(v, tf.mul(tf.div(nm, tf.add(tf.sqrt(ns), c.epsilon)), stepSize));
-          if (c.weightDecay > 0) next = tf.sub(next, tf.mul(v, lr * c.weightDecay));
+          // decoupled decay follows the variable's rate (as a parameter group's lr would)
+          if (c.weightDecay > 0) next = tf.sub(next, tf.mul(v, vlr * c.weightDecay));
           v.assign(next);
         });
       });

@@ -37,12 +37,14 @@ export function sgd(args: SgdArgs = {}): Optimizer<Required<SgdArgs>> {
           names: readonly string[],
           vars: readonly tf.Variable[],
           grads: readonly tf.Tensor[],
-          lr: number,
+          baseLr: number,
+          lrScales?: readonly number[],
         ) {
           slots.step++;
           tf.tidy(() => {
             vars.forEach((v, i) => {
               const g = grads[i];
+              const lr = baseLr * (lrScales?.[i] ?? 1);
               if (config.momentum === 0) {
                 v.assign(tf.sub(v, tf.mul(g, lr)));
                 return;

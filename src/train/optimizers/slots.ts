@@ -59,6 +59,14 @@ export class Slots {
           expected: this.optimizer,
         },
       );
+    for (const [k, s] of Object.entries(state.slots ?? {})) {
+      const n = Array.isArray(s?.shape) ? s.shape.reduce((a, b) => a * b, 1) : Number.NaN;
+      if (s?.values?.length !== n)
+        throw new ConfigError(
+          `The saved optimizer slot "${k}" has ${s?.values?.length} values for shape [${s?.shape}].`,
+          { field: "optimizer", value: k, expected: `${n} values` },
+        );
+    }
     this.dispose();
     this.step = state.step;
     for (const [k, s] of Object.entries(state.slots))

@@ -7,12 +7,16 @@ import type * as tf from "@tensorflow/tfjs";
 import type { Snapshot } from "../transaction.js";
 
 export interface OptimizerInstance {
-  /** Applies one update with learning rate `lr`; `grads[i]` belongs to `vars[i]`. */
+  /**
+   * Applies one update with learning rate `lr`; `grads[i]` belongs to `vars[i]`, whose rate is
+   * `lr * lrScales[i]` when given (discriminative learning rates; see multipliers.ts).
+   */
   apply(
     names: readonly string[],
     vars: readonly tf.Variable[],
     grads: readonly tf.Tensor[],
     lr: number,
+    lrScales?: readonly number[],
   ): void;
   getState(): Promise<OptimizerState>;
   setState(state: OptimizerState): void;

@@ -5,19 +5,29 @@ import { type Matrix, symmetricEigen } from "../../util/linalg.js";
  * smallest singular value of G), which removes conflict and dominance: with `G G^T = V L V^T`,
  * the aligned gradient is `G^T B w`, `B = sqrt(l_min) V L^{-1/2} V^T` on the non-null spectrum.
  */
-import { type GradientModeArgs, defineStrategy, needsFor } from "./define.js";
+import {
+  type GradientModeArgs,
+  defineStrategy,
+  gradientSchema,
+  needsFor,
+  options,
+} from "./define.js";
 import { gradientInstance } from "./gradients.js";
 import type { WeightingStrategy } from "./types.js";
 
 export type AlignedArgs = GradientModeArgs;
 
+export const alignedSchema = gradientSchema({});
+
 /** Aligned-MTL weights (task weights `w` = 1 for every task, as in the paper's experiments). */
-export function alignedWeights(gram: Matrix): number[] {
+export function alignedWeights(gram: Matrix, precision = 2 ** -23): number[] {
   const t = gram.length;
   const { values, vectors } = symmetricEigen(gram);
-  // Rank: eigenvalues above float32 round-off of the Gram matrix.
-  const tol = Math.max(values[0], 0) * t * 1.2e-7;
+  // Rank: eigenvalues above the round-off of the Gram matrix (float32 on the device, float64
+  // for host rows)
+  const tol = Math.max(values[0], 0) * t * precision;
   const rank = values.filter((l) => l > tol).length;
+  // every gradient is zero: the update is 0 whatever the weights
   if (rank === 0) return new Array<number>(t).fill(1);
   const sMin = Math.sqrt(values[rank - 1]);
   const alpha = new Array<number>(t).fill(0);
@@ -31,8 +41,11 @@ export function alignedWeights(gram: Matrix): number[] {
 }
 
 export function aligned(args: AlignedArgs = {}): WeightingStrategy<AlignedArgs> {
-  const needs = needsFor(args.mode);
-  return defineStrategy("aligned", needs, args, () =>
-    gradientInstance(needs, { solve: (gram) => alignedWeights(gram) }),
+  const o = options("aligned", alignedSchema, args);
+  const needs = needsFor(o.mode);
+  return defineStrategy("aligned", needs, o, () =>
+    gradientInstance(needs, {
+      solve: async (rows) => alignedWeights(await rows.gram(), rows.precision),
+    }),
   );
 }

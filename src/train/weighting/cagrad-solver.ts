@@ -1,146 +1,167 @@
 /**
- * The CAGrad inner problem `min_{w in simplex} F(w) = w.b + r sqrt(w^T M w)` (convex): a short
- * projected-gradient run finds the active face, then an active-set Newton method on that face
- * converges to machine precision (checked against the KKT conditions); projected gradient
- * continues alone if Newton cannot certify its answer.
+ * CAGrad's problem, solved to a duality-gap tolerance for any c >= 0. Primal: the update d
+ * maximises the worst task's improvement `min_i g_i . d` within the ball
+ * `||d - g0|| <= r = c ||g0||`. Dual: `min_{w in simplex} F(w) = w . b + r ||g_w||` with
+ * `b_i = g_i . g0` and `g_w = G^T w`; a dual point w gives the feasible primal point
+ * `d = g0 + r g_w / ||g_w||`, and `F(w) - min_i g_i . d >= 0` is the duality gap.
+ *
+ * `sqrt(q) = min_{s > 0} q / 2s + s / 2` turns the dual into a one-dimensional search: for fixed
+ * s its inner problem is the min-norm point of the shifted points `g_i + (s / r) g0` (exact, by
+ * solvers/nnqp.ts), and the optimal s is the root of `||g_{w(s)}|| = s`, found by a bracketed
+ * secant search on log s (the ratio `||g_w(s)|| / s` is non-increasing). When the dual optimum
+ * has `g_w = 0` (0 in the hull of the gradients, e.g. a zero task gradient, and c large enough)
+ * the formula for d is undefined; then every primal optimum is a d in the ball with
+ * `g_i . d >= 0`, and the one nearest the average gradient, the projection of g0 onto the dual
+ * cone of the gradients (solvers/dual-cone.ts), is returned (event "projected").
  */
-import { type Matrix, dot, matVec, projectSimplex, quad, solveLinear } from "../../util/linalg.js";
+import { type Matrix, dot, matVec } from "../../util/linalg.js";
+import { minNorm } from "./min-norm.js";
+import { projectDualCone } from "./solvers/dual-cone.js";
 
+export interface CagradSolution {
+  /** Weights of the update `d / (1 + c^2)` on the raw task gradients. */
+  readonly w: number[];
+  /** The dual weights on the simplex. */
+  readonly dual: number[];
+  /** Duality gap over `||g0|| * max_i ||g_i|| * (1 + c)`. */
+  readonly residual: number;
+  /** true when the update is the dual-cone projection of g0 (the degenerate case). */
+  readonly projected: boolean;
+}
+
+/** The dual objective `F(w) = w . b + r sqrt(w^T M w)`. */
 export function cagradObjective(
   m: Matrix,
   b: readonly number[],
   r: number,
   w: readonly number[],
 ): number {
-  return dot(w, b) + r * Math.sqrt(Math.max(quad(m, w), 0));
+  return dot(w, b) + r * Math.sqrt(Math.max(dot(w, matVec(m, w)), 0));
 }
 
-function gradient(
-  m: Matrix,
-  b: readonly number[],
-  r: number,
-  w: readonly number[],
-): number[] | null {
-  const mw = matVec(m, w);
-  const n = Math.sqrt(Math.max(dot(w, mw), 0));
-  if (!(n > 1e-150)) return null;
-  return b.map((bi, i) => bi + (r * mw[i]) / n);
+/** Min-norm weights of the points g_i + t g0, from M, b = M 1/K and |g0|^2. */
+function shifted(m: Matrix, b: readonly number[], g0sq: number, t: number): number[] {
+  const mt = m.map((row, i) => row.map((x, j) => x + t * (b[i] + b[j]) + t * t * g0sq));
+  const r = minNorm(mt);
+  return r.w;
 }
 
-/** Projected gradient with backtracking, from `w`. */
-export function projectedGradient(
+/**
+ * Solves CAGrad for Gram matrix `m` and radius factor `c`. `exactNorm(w)`, when given, returns
+ * `||G^T w||` computed from the gradients themselves (the Gram matrix loses it to round-off when
+ * g_w is small against the gradients).
+ */
+export async function cagradSolve(
   m: Matrix,
-  b: readonly number[],
-  r: number,
-  w0: readonly number[],
-  maxIter: number,
-): number[] {
-  const t = w0.length;
-  let w = w0.slice();
-  let f = cagradObjective(m, b, r, w);
-  let step = 1 / Math.max(...m.map((row, i) => Math.abs(row[i])), 1e-300);
-  for (let it = 0; it < maxIter; it++) {
-    const mw = matVec(m, w);
-    const norm = Math.sqrt(Math.max(dot(w, mw), 1e-300));
-    const grad = b.map((bi, i) => bi + (r * mw[i]) / norm);
-    let next = w;
-    let fn = f;
-    for (let k = 0; k < 60; k++) {
-      const cand = projectSimplex(w.map((x, i) => x - step * grad[i]));
-      const fc = cagradObjective(m, b, r, cand);
-      const decrease = dot(
-        grad,
-        cand.map((x, i) => x - w[i]),
-      );
-      if (fc <= f + 0.5 * decrease + 1e-15 * Math.abs(f)) {
-        next = cand;
-        fn = fc;
-        break;
-      }
-      step *= 0.5;
-    }
-    let move = 0;
-    for (let i = 0; i < t; i++) move += Math.abs(next[i] - w[i]);
-    w = next;
-    f = fn;
-    step *= 2;
-    if (move < 1e-13) break;
+  c: number,
+  exactNorm?: (w: readonly number[]) => Promise<number>,
+): Promise<CagradSolution> {
+  const k = m.length;
+  const mean = new Array<number>(k).fill(1 / k);
+  const plain = (residual = 0): CagradSolution => ({
+    w: mean.map((x) => x / (1 + c * c)),
+    dual: mean.slice(),
+    residual,
+    projected: false,
+  });
+  const scale = m.reduce((s, row, i) => s + Math.max(row[i], 0), 0) / k;
+  if (c === 0 || !(scale > 0)) return plain();
+  const mm = m.map((row) => row.map((x) => x / scale));
+  const b = matVec(mm, mean);
+  const g0sq = dot(b, mean);
+  // g0 = 0: the ball is the point 0 and so is the update
+  if (!(g0sq > 1e-30)) return plain();
+  const g0 = Math.sqrt(g0sq);
+  const r = c * g0;
+  const maxNorm = Math.sqrt(Math.max(...mm.map((row, i) => row[i])));
+  const normOf = (w: readonly number[]) => Math.sqrt(Math.max(dot(w, matVec(mm, w)), 0));
+  // phi(u) = log ||g_w(t)|| - log(r t), t = e^u: non-increasing; its root is the dual optimum
+  const phi = (u: number) => {
+    const w = shifted(mm, b, g0sq, Math.exp(u));
+    return { w, f: Math.log(normOf(w)) - Math.log(r) - u };
+  };
+  // below this norm a min-norm point is float64 round-off (its squared norm is ~eps M_ii)
+  const noise = Math.sqrt(64 * k * Number.EPSILON) * maxNorm;
+  const p0 = minNorm(mm);
+  let hi = Math.log((2 * maxNorm) / r);
+  let fhi = phi(hi);
+  for (let i = 0; i < 200 && fhi.f > 0; i++) {
+    hi += 2;
+    fhi = phi(hi);
   }
-  return w;
-}
-
-/** Active-set Newton on the simplex from `w0`; `null` when it cannot certify a KKT point. */
-export function activeSetNewton(
-  m: Matrix,
-  b: readonly number[],
-  r: number,
-  w0: readonly number[],
-): number[] | null {
-  const t = w0.length;
-  let w = w0.slice();
-  const support = new Set(w.flatMap((x, i) => (x > 1e-9 ? [i] : [])));
-  const scale = Math.max(...m.map((row, i) => Math.abs(row[i])), 1e-300);
-  for (let it = 0; it < 100; it++) {
-    const grad = gradient(m, b, r, w);
-    if (!grad) return null;
-    const s = [...support].sort((x, y) => x - y);
-    const mw = matVec(m, w);
-    const n = Math.sqrt(Math.max(dot(w, mw), 0));
-    // Hessian of r ||G^T w||: r (M / n - (Mw)(Mw)^T / n^3), plus a tiny ridge.
-    const h = (i: number, j: number) =>
-      r * (m[i][j] / n - (mw[i] * mw[j]) / (n * n * n)) + (i === j ? 1e-13 * scale : 0);
-    const a = s.map((i) => [...s.map((j) => h(i, j)), 1]);
-    a.push([...s.map(() => 1), 0]);
-    const sol = solveLinear(a, [...s.map((i) => -grad[i]), 0]);
-    if (!sol) return null;
-    const d = new Array<number>(t).fill(0);
-    s.forEach((i, k) => {
-      d[i] = sol[k];
-    });
-    let alpha = 1;
-    let blocking = -1;
-    for (const i of s)
-      if (d[i] < 0 && w[i] + alpha * d[i] < 0) {
-        alpha = -w[i] / d[i];
-        blocking = i;
+  // a lower end with ||g_w|| > r t: just below the min-norm point's norm n0 when that is resolved
+  // (the root is at r t < n0), else far enough above round-off to see the limit ratio
+  const n0 = Math.sqrt(p0.value);
+  let lo = Math.min(
+    n0 > noise ? Math.log(n0 / (4 * r * (1 + 1 / c))) : Math.log((1e3 * noise) / r),
+    hi - 1,
+  );
+  let flo = phi(lo);
+  for (let i = 0; i < 80 && flo.f <= 0 && r * Math.exp(lo) > 1e-3 * noise; i++) {
+    lo -= 1;
+    flo = phi(lo);
+  }
+  let w: number[];
+  // the ratio ||g_w(t)|| / (r t) at the smallest t resolved: <= 1 means g_w = 0 at the optimum
+  const degenerate = flo.f <= 0;
+  // at the probe, g_w(t) is far enough above round-off to carry the optimum's direction
+  if (degenerate) w = flo.w;
+  else {
+    // Illinois-modified regula falsi on [lo, hi]
+    let a = lo;
+    let fa = flo.f;
+    let bb = hi;
+    let fb = fhi.f;
+    let best = Math.abs(fa) < Math.abs(fb) ? flo.w : fhi.w;
+    let side = 0;
+    for (let it = 0; it < 200 && bb - a > 1e-14 * Math.max(1, Math.abs(a)); it++) {
+      const x = bb - (fb * (bb - a)) / (fb - fa);
+      const p = phi(x);
+      best = p.w;
+      if (Math.abs(p.f) < 1e-15) break;
+      if (p.f > 0) {
+        a = x;
+        fa = p.f;
+        if (side === -1) fb /= 2;
+        side = -1;
+      } else {
+        bb = x;
+        fb = p.f;
+        if (side === 1) fa /= 2;
+        side = 1;
       }
-    const f = cagradObjective(m, b, r, w);
-    const slope = dot(grad, d);
-    let a2 = alpha;
-    while (
-      a2 > 1e-14 &&
-      cagradObjective(
-        m,
-        b,
-        r,
-        w.map((x, i) => x + a2 * d[i]),
-      ) >
-        f + 1e-4 * a2 * slope + 1e-15 * Math.abs(f)
-    )
-      a2 *= 0.5;
-    if (a2 <= 1e-14) a2 = 0;
-    w = w.map((x, i) => Math.max(x + a2 * d[i], 0));
-    if (a2 === alpha && blocking >= 0) {
-      w[blocking] = 0;
-      support.delete(blocking);
     }
-    const sum = w.reduce((x, y) => x + y, 0);
-    w = w.map((x) => x / sum);
-    const stepNorm = Math.sqrt(dot(d, d)) * a2;
-    if (stepNorm < 1e-13 || a2 === 0) {
-      // KKT: gradient equal (to mu) on the support and >= mu off it.
-      const g = gradient(m, b, r, w);
-      if (!g) return null;
-      const on = [...support];
-      const mu = on.reduce((acc, i) => acc + g[i], 0) / on.length;
-      const tol = 1e-9 * (Math.abs(mu) + Math.sqrt(scale));
-      if (on.some((i) => Math.abs(g[i] - mu) > tol * 10)) return null;
-      const enter = [...Array(t).keys()].filter((j) => !support.has(j) && g[j] < mu - tol);
-      if (enter.length === 0) return w;
-      let worst = enter[0];
-      for (const j of enter) if (g[j] < g[worst]) worst = j;
-      support.add(worst);
+    w = best;
+  }
+  const wScaled = w;
+  const gwNorm = exactNorm ? (await exactNorm(wScaled)) / Math.sqrt(scale) : normOf(w);
+  // any dual point bounds the primal: the min-norm point's F is the bound when g_w = 0
+  const fDual = Math.min(dot(w, b) + r * gwNorm, cagradObjective(mm, b, r, p0.w));
+  const worst = (a: readonly number[]) => Math.min(...matVec(mm, a));
+  let weights: number[] | undefined;
+  let primal = Number.NEGATIVE_INFINITY;
+  if (gwNorm > 0) {
+    const lam = r / gwNorm;
+    weights = mean.map((x, i) => x + lam * w[i]);
+    primal = worst(weights);
+  }
+  let projected = false;
+  // the degenerate case, or a safeguard when the formula's point is not primal-optimal
+  if (weights === undefined || fDual - primal > 1e-9 * g0 * maxNorm * (1 + c)) {
+    const { v } = projectDualCone(mm, mean);
+    const shift = v.map((x, i) => x - mean[i]);
+    const dist = Math.sqrt(Math.max(dot(shift, matVec(mm, shift)), 0));
+    const pv = worst(v);
+    if (dist <= r * (1 + 1e-9) && pv > primal) {
+      weights = v;
+      primal = pv;
+      projected = true;
     }
   }
-  return null;
+  if (weights === undefined) {
+    weights = mean.slice();
+    primal = worst(weights);
+  }
+  const residual = Math.max(fDual - primal, 0) / (g0 * maxNorm * (1 + c));
+  return { w: weights.map((x) => x / (1 + c * c)), dual: w, residual, projected };
 }

@@ -1,50 +1,47 @@
-import { type Matrix, dot, matVec, quad } from "../../util/linalg.js";
 /**
  * CAGrad: Liu et al., "Conflict-Averse Gradient Descent for Multi-task Learning", NeurIPS 2021.
- * Maximises the worst-case local improvement of any task within a ball of radius
- * `c * ||g0||` around the average gradient g0: with `w* = argmin_{w in simplex}
- * w^T G g0 + c ||g0|| ||G^T w||`, the update is `(g0 + c ||g0|| / ||g_w|| g_w) / (1 + c^2)`.
+ * Maximises the worst-case local improvement of any task within a ball of radius `c * ||g0||`
+ * around the average gradient g0: with `w* = argmin_{w in simplex} w^T G g0 + c ||g0|| ||G^T w||`,
+ * the update is `(g0 + c ||g0|| / ||g_w|| g_w) / (1 + c^2)`, rescaled by `1 / (1 + c^2)` as in the
+ * authors' code and LibMTL. The dual is solved to a duality-gap tolerance for any c >= 0
+ * (cagrad-solver.ts; c >= 1 is the paper's Pareto-stationary regime), `||g_w||` is taken from the
+ * gradients themselves, and the degenerate case `g_w = 0` (e.g. a zero task gradient) returns the
+ * primal optimum nearest g0 (logged as `weighting/projected`).
  */
-import { activeSetNewton, cagradObjective, projectedGradient } from "./cagrad-solver.js";
-import { type GradientModeArgs, defineStrategy, needsFor, nonNegative } from "./define.js";
+import { z } from "../../util/schema.js";
+import { cagradSolve } from "./cagrad-solver.js";
+import {
+  type GradientModeArgs,
+  defineStrategy,
+  gradientSchema,
+  needsFor,
+  options,
+} from "./define.js";
 import { gradientInstance } from "./gradients.js";
 import type { WeightingStrategy } from "./types.js";
 
 export interface CagradArgs extends GradientModeArgs {
-  /** Radius factor c of the conflict-averse ball. Defaults to `0.4` (the paper's setting). */
+  /** Radius factor c of the conflict-averse ball, any finite c >= 0. Defaults to `0.4` (the
+   * paper's setting). */
   c?: number;
 }
 
-/** Solves the CAGrad inner problem on the simplex (see cagrad-solver.ts). */
-export function cagradInner(m: Matrix, c: number): { w: number[]; r: number; gwNorm: number } {
-  const t = m.length;
-  const b = matVec(m, new Array<number>(t).fill(1 / t)); // b_i = g_i . g0
-  const g0sq = dot(b, new Array<number>(t).fill(1 / t));
-  const r = c * Math.sqrt(Math.max(g0sq, 0));
-  let w = projectedGradient(m, b, r, new Array<number>(t).fill(1 / t), 200);
-  const polished = activeSetNewton(m, b, r, w);
-  const f = cagradObjective(m, b, r, w);
-  if (polished && cagradObjective(m, b, r, polished) <= f + 1e-14 * Math.abs(f)) w = polished;
-  else w = projectedGradient(m, b, r, w, 10000);
-  return { w, r, gwNorm: Math.sqrt(Math.max(quad(m, w), 0)) };
-}
-
-/** CAGrad's update as task weights on the raw gradients. */
-export function cagradWeights(gram: Matrix, c: number): number[] {
-  const t = gram.length;
-  // Scale-free: normalise by the mean squared gradient norm for conditioning.
-  const scale = gram.reduce((s, row, i) => s + Math.max(row[i], 0), 0) / t;
-  if (!(scale > 0)) return new Array<number>(t).fill(1 / t);
-  const m = gram.map((row) => row.map((x) => x / scale));
-  const { w, r, gwNorm } = cagradInner(m, c);
-  const lambda = gwNorm > 1e-12 ? r / gwNorm : 0;
-  return w.map((wi) => (1 / t + lambda * wi) / (1 + c * c));
-}
+export const cagradSchema = gradientSchema({ c: z.number().min(0).optional() });
 
 export function cagrad(args: CagradArgs = {}): WeightingStrategy<CagradArgs> {
-  const c = nonNegative("cagrad", "c", args.c, 0.4);
-  const needs = needsFor(args.mode);
-  return defineStrategy("cagrad", needs, args, () =>
-    gradientInstance(needs, { solve: (gram) => cagradWeights(gram, c) }),
+  const o = options("cagrad", cagradSchema, args);
+  const c = o.c ?? 0.4;
+  const needs = needsFor(o.mode);
+  return defineStrategy("cagrad", needs, o, () =>
+    gradientInstance(needs, {
+      certified: true,
+      solve: async (rows) => {
+        const s = await cagradSolve(await rows.gram(), c, async (w) => {
+          const [[q]] = await rows.products([w as number[]], [w as number[]]);
+          return Math.sqrt(Math.max(q, 0));
+        });
+        return { w: s.w, residual: s.residual, events: s.projected ? ["projected"] : [] };
+      },
+    }),
   );
 }

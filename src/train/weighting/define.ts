@@ -1,8 +1,9 @@
 /**
  * Shared building blocks for weighting strategies: an immutable strategy value, the
- * gradient-mode option shared by every gradient-based method, and option validation.
+ * gradient-mode option shared by gradient-based methods, option schemas and state checks.
  */
 import { ConfigError, show } from "../../errors.js";
+import { parseOptions, z } from "../../util/schema.js";
 import type { InstanceFor, WeightingContext, WeightingNeeds, WeightingStrategy } from "./types.js";
 
 /**
@@ -16,6 +17,19 @@ export type GradientMode = "shared" | "representation";
 export interface GradientModeArgs {
   /** Where per-task gradients are taken. Defaults to `"shared"`. */
   mode?: GradientMode;
+}
+
+/** The zod schema of the `mode` option. */
+export const modeSchema = z.enum(["shared", "representation"]).optional();
+
+/** A strict options schema with the gradient mode and the given fields. */
+export function gradientSchema<S extends z.ZodRawShape>(shape: S) {
+  return z.strictObject({ mode: modeSchema, ...shape });
+}
+
+/** Validates a strategy's options against its schema (typed errors naming the option). */
+export function options<S extends z.ZodType>(name: string, schema: S, args: unknown): z.output<S> {
+  return parseOptions(schema, args ?? {}, { where: `weighting "${name}"` });
 }
 
 /** The `needs` of a gradient-based strategy in the given mode. */
@@ -52,12 +66,14 @@ export function defineStrategy<C extends object, N extends WeightingNeeds>(
   needs: N,
   config: C,
   create: (tasks: readonly string[], opts: { seed: number }) => InstanceFor<N>,
+  extra: { samples?: number } = {},
 ): WeightingStrategy<C, N> {
   const frozen = deepFreeze(JSON.parse(JSON.stringify(clean(config))) as C);
   return Object.freeze({
     name,
     needs,
     config: frozen,
+    ...(extra.samples && extra.samples > 1 ? { samples: extra.samples } : {}),
     create(tasks: readonly string[], opts: { seed: number }): InstanceFor<N> {
       if (tasks.length === 0)
         throw new ConfigError(`Weighting "${name}": needs at least one task, got none.`, {
@@ -73,28 +89,6 @@ export function defineStrategy<C extends object, N extends WeightingNeeds>(
       return instance;
     },
   });
-}
-
-/** Validates a positive finite number option (or returns the default). */
-export function positive(strategy: string, field: string, value: unknown, dflt: number): number {
-  if (value === undefined) return dflt;
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0)
-    throw new ConfigError(
-      `Weighting "${strategy}": option "${field}" is ${show(value)}; expected a positive number.`,
-      { field, value, expected: "a positive finite number" },
-    );
-  return value;
-}
-
-/** Validates a non-negative finite number option (or returns the default). */
-export function nonNegative(strategy: string, field: string, value: unknown, dflt: number): number {
-  if (value === undefined) return dflt;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0)
-    throw new ConfigError(
-      `Weighting "${strategy}": option "${field}" is ${show(value)}; expected a number >= 0.`,
-      { field, value, expected: "a finite number >= 0" },
-    );
-  return value;
 }
 
 /** Checks a restored state's per-task array. */

@@ -4,13 +4,16 @@
  * epochs: `w_i = T softmax_i(r_i / temperature)`, `r_i = L_i(e-1) / L_i(e-2)`; 1 before that.
  */
 import * as tf from "@tensorflow/tfjs";
-import { defineStrategy, positive } from "./define.js";
+import { z } from "../../util/schema.js";
+import { defineStrategy, options } from "./define.js";
 import type { WeightingStrategy } from "./types.js";
 
 export interface DwaArgs {
   /** Softmax temperature. Defaults to `2` (the paper's setting). */
   temperature?: number;
 }
+
+export const dwaSchema = z.strictObject({ temperature: z.number().gt(0).optional() });
 
 /** DWA weights from the per-epoch mean losses (oldest first). */
 export function dwaWeights(
@@ -34,8 +37,9 @@ export function dwaWeights(
 }
 
 export function dwa(args: DwaArgs = {}): WeightingStrategy<DwaArgs> {
-  const temperature = positive("dwa", "temperature", args.temperature, 2);
-  return defineStrategy("dwa", "losses", args, (tasks) => ({
+  const o = options("dwa", dwaSchema, args);
+  const temperature = o.temperature ?? 2;
+  return defineStrategy("dwa", "losses", o, (tasks) => ({
     needs: "losses",
     variables: [],
     combineLosses: (losses, ctx) => {

@@ -7,8 +7,9 @@
  * from a step are left out of the softmax and their logits are not updated.
  */
 import * as tf from "@tensorflow/tfjs";
+import { z } from "../../util/schema.js";
 import { stopGradient } from "../../util/tf.js";
-import { defineStrategy, nonNegative, positive, stateObject } from "./define.js";
+import { defineStrategy, options, stateArray, stateObject } from "./define.js";
 import type { WeightingStrategy } from "./types.js";
 
 export interface FamoArgs {
@@ -19,6 +20,12 @@ export interface FamoArgs {
   /** Lower bound m_i of every task loss. Defaults to `0`. */
   minLoss?: number;
 }
+
+export const famoSchema = z.strictObject({
+  lr: z.number().gt(0).optional(),
+  gamma: z.number().min(0).optional(),
+  minLoss: z.number().min(0).optional(),
+});
 
 const EPS = 1e-8;
 
@@ -46,7 +53,7 @@ export function famoWeights(
   active?: readonly boolean[],
 ): number[] {
   const z = softmax(logits, active);
-  const d = z.map((_, i) => losses[i] - minLoss + EPS);
+  const d = z.map((_, i) => Math.max(losses[i] - minLoss, 0) + EPS);
   const c = z.reduce((s, zi, i) => s + zi / d[i], 0);
   return z.map((zi, i) => zi / (c * d[i]));
 }
@@ -68,10 +75,11 @@ export function famoLogitGradient(
 }
 
 export function famo(args: FamoArgs = {}): WeightingStrategy<FamoArgs, "losses"> {
-  const lr = positive("famo", "lr", args.lr, 0.025);
-  const gamma = nonNegative("famo", "gamma", args.gamma, 0.001);
-  const minLoss = args.minLoss ?? 0;
-  return defineStrategy("famo", "losses", args, (tasks) => {
+  const o = options("famo", famoSchema, args);
+  const lr = o.lr ?? 0.025;
+  const gamma = o.gamma ?? 0.001;
+  const minLoss = o.minLoss ?? 0;
+  return defineStrategy("famo", "losses", o, (tasks) => {
     const n = tasks.length;
     const zeros = () => new Array<number>(n).fill(0);
     let s: FamoState = { logits: zeros(), m: zeros(), v: zeros(), t: 0 };
@@ -83,13 +91,21 @@ export function famo(args: FamoArgs = {}): WeightingStrategy<FamoArgs, "losses">
         // sum_i (z_i / c) log(L_i - m + eps) with c held constant, as a constant weight on L_i
         const z = tf.tensor1d(softmax(s.logits, ctx.active));
         const on = tf.tensor1d(ctx.active.map((a) => (a ? 1 : 0)));
-        const d = tf.add(tf.mul(on, tf.add(tf.sub(losses, minLoss), EPS)), tf.sub(1, on));
+        const d = tf.add(tf.mul(on, tf.add(tf.relu(tf.sub(losses, minLoss)), EPS)), tf.sub(1, on));
         const c = tf.sum(tf.div(z, d));
         const weights = stopGradient(tf.div(z, tf.mul(c, d))) as tf.Tensor1D;
         return { loss: tf.sum(tf.mul(weights, losses)), weights };
       },
       observeLossesAfterStep: (before, after, ctx) => {
-        const active = ctx.active;
+        // a non-finite or below-minLoss observation would poison the logits for good: skip it
+        const active = ctx.active.map(
+          (a, i) =>
+            a &&
+            Number.isFinite(before[i]) &&
+            Number.isFinite(after[i]) &&
+            before[i] >= minLoss &&
+            after[i] >= minLoss,
+        );
         if (!active.some((a) => a)) return;
         const g = famoLogitGradient(s.logits, before, after, minLoss, active).map(
           (gi, i) => gi + gamma * s.logits[i],
@@ -107,8 +123,9 @@ export function famo(args: FamoArgs = {}): WeightingStrategy<FamoArgs, "losses">
       },
       getState: () => JSON.parse(JSON.stringify(s)),
       setState: (state) => {
-        const o = stateObject("famo", state) as unknown as FamoState;
-        s = { logits: [...o.logits], m: [...o.m], v: [...o.v], t: o.t };
+        const st = stateObject("famo", state);
+        const arr = (f: string) => stateArray("famo", f, st[f], tasks.length);
+        s = { logits: arr("logits"), m: arr("m"), v: arr("v"), t: Number(st.t) || 0 };
       },
       dispose: () => {},
     };

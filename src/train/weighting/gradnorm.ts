@@ -5,12 +5,13 @@ import type { Matrix } from "../../util/linalg.js";
  * weighted gradient norm `w_i ||g_i||` approaches `mean_j(w_j ||g_j||) * r_i^alpha`, where `r_i` is
  * task i's relative inverse training rate `(L_i / L_i(0)) / mean_j(L_j / L_j(0))`.
  */
+import { z } from "../../util/schema.js";
 import {
   type GradientModeArgs,
   defineStrategy,
+  gradientSchema,
   needsFor,
-  nonNegative,
-  positive,
+  options,
   stateArray,
   stateObject,
 } from "./define.js";
@@ -23,6 +24,11 @@ export interface GradnormArgs extends GradientModeArgs {
   /** Learning rate of the weights (plain SGD on the GradNorm loss). Defaults to `0.025`. */
   lr?: number;
 }
+
+export const gradnormSchema = gradientSchema({
+  alpha: z.number().min(0).optional(),
+  lr: z.number().gt(0).optional(),
+});
 
 export interface GradnormState {
   /** Current weight per task (task order). */
@@ -57,16 +63,18 @@ export function gradnormUpdate(
 }
 
 export function gradnorm(args: GradnormArgs = {}): WeightingStrategy<GradnormArgs> {
-  const alpha = nonNegative("gradnorm", "alpha", args.alpha, 1.5);
-  const lr = positive("gradnorm", "lr", args.lr, 0.025);
-  const needs = needsFor(args.mode);
-  return defineStrategy("gradnorm", needs, args, (tasks) => {
+  const o = options("gradnorm", gradnormSchema, args);
+  const alpha = o.alpha ?? 1.5;
+  const lr = o.lr ?? 0.025;
+  const needs = needsFor(o.mode);
+  return defineStrategy("gradnorm", needs, o, (tasks) => {
     let state: GradnormState = {
       weights: tasks.map(() => 1),
       initialLosses: tasks.map(() => null),
     };
     return gradientInstance(needs, {
-      solve: (gram, losses, _ctx, idx) => {
+      solve: async (rows, losses, _ctx, idx) => {
+        const gram = await rows.gram();
         const initial = state.initialLosses.slice();
         idx.forEach((i, k) => {
           if (initial[i] === null) initial[i] = losses[k];

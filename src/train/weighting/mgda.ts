@@ -2,11 +2,19 @@
  * MGDA / MGDA-UB: Sener & Koltun, "Multi-Task Learning as Multi-Objective Optimization",
  * NeurIPS 2018. The update is the min-norm element of the convex hull of the task gradients, a
  * common descent direction; `{ mode: "representation" }` is the paper's MGDA-UB upper bound.
+ * The min-norm problem is solved exactly for any number of tasks (min-norm.ts) and its KKT
+ * residual is logged per epoch (`weighting/residual`).
  */
-import { ConfigError, show } from "../../errors.js";
-import { type GradientModeArgs, defineStrategy, needsFor } from "./define.js";
+import { z } from "../../util/schema.js";
+import {
+  type GradientModeArgs,
+  defineStrategy,
+  gradientSchema,
+  needsFor,
+  options,
+} from "./define.js";
 import { gradientInstance } from "./gradients.js";
-import { minNormFromGram } from "./min-norm.js";
+import { minNorm } from "./min-norm.js";
 import type { WeightingStrategy } from "./types.js";
 
 /** How task gradients are normalised before the min-norm problem (as in the paper's code). */
@@ -18,9 +26,11 @@ export interface MgdaArgs extends GradientModeArgs {
   normalization?: MgdaNormalization;
 }
 
-const NORMS: readonly MgdaNormalization[] = ["none", "l2", "loss", "loss+"];
+export const mgdaSchema = gradientSchema({
+  normalization: z.enum(["none", "l2", "loss", "loss+"]).optional(),
+});
 
-/** Per-task divisors of the chosen normalisation. */
+/** Per-task divisors of the chosen normalisation (1 where it is 0 or not finite). */
 export function mgdaScales(
   norm: MgdaNormalization,
   gram: number[][],
@@ -34,22 +44,27 @@ export function mgdaScales(
   });
 }
 
+/** MGDA weights on the raw gradients, with the KKT residual of the normalised problem. */
+export function mgdaWeights(
+  gram: number[][],
+  losses: ArrayLike<number>,
+  normalization: MgdaNormalization,
+): { w: number[]; residual: number } {
+  const s = mgdaScales(normalization, gram, losses);
+  const scaled = gram.map((row, i) => row.map((x, j) => x / (s[i] * s[j])));
+  const r = minNorm(scaled);
+  // weights on the normalised gradients g_i / s_i, expressed on the raw gradients
+  return { w: r.w.map((w, i) => w / s[i]), residual: r.residual };
+}
+
 export function mgda(args: MgdaArgs = {}): WeightingStrategy<MgdaArgs> {
-  const normalization = args.normalization ?? "none";
-  if (!NORMS.includes(normalization))
-    throw new ConfigError(
-      `Weighting "mgda": option "normalization" is ${show(normalization)}; expected one of ${NORMS.join(", ")}.`,
-      { field: "normalization", value: normalization, expected: NORMS.join(", ") },
-    );
-  const needs = needsFor(args.mode);
-  return defineStrategy("mgda", needs, args, () =>
+  const o = options("mgda", mgdaSchema, args);
+  const normalization = o.normalization ?? "none";
+  const needs = needsFor(o.mode);
+  return defineStrategy("mgda", needs, o, () =>
     gradientInstance(needs, {
-      solve: (gram, losses) => {
-        const s = mgdaScales(normalization, gram, losses);
-        const scaled = gram.map((row, i) => row.map((x, j) => x / (s[i] * s[j])));
-        // Weights on the normalised gradients g_i / s_i, expressed on the raw gradients.
-        return minNormFromGram(scaled).map((w, i) => w / s[i]);
-      },
+      certified: true,
+      solve: async (rows, losses) => mgdaWeights(await rows.gram(), losses, normalization),
     }),
   );
 }

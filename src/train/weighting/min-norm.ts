@@ -1,12 +1,15 @@
 /**
  * The min-norm point of the convex hull of task gradients (Sener & Koltun, "Multi-Task Learning
- * as Multi-Objective Optimization", NeurIPS 2018): `argmin_{w in simplex} ||sum_i w_i g_i||^2`.
- * Solved with the paper's Frank-Wolfe method (started from the best pair, exact line search by
- * the two-vector closed form), then polished to machine precision by solving the KKT system on
- * the support Frank-Wolfe found (accepted only when it satisfies the optimality conditions).
+ * as Multi-Objective Optimization", NeurIPS 2018): `argmin_{w in simplex} ||sum_i w_i g_i||^2`,
+ * for any number of tasks, exactly, in float64. The simplex problem is the non-negative least
+ * squares problem `min_{x >= 0} ||G^T x||^2 + (1 - sum x)^2` (the points lifted to `[g_i; 1]`,
+ * the target `[0; 1]`): its solution is `w / (1 + ||G^T w||^2)`, so `w = x / sum x`. That is
+ * solved by the Lawson-Hanson active-set method (solvers/nnqp.ts) and certified by the
+ * Frank-Wolfe duality gap `w^T M w - min_j (M w)_j`, which is 0 exactly at the KKT point.
  */
-import { ConfigError } from "../../errors.js";
-import { type Matrix, dot, gramOfRows, matVec, quad, solveLinear } from "../../util/linalg.js";
+import { ConfigError, DataError } from "../../errors.js";
+import { type Matrix, dot, gramOfRows, matVec } from "../../util/linalg.js";
+import { nnqp } from "./solvers/nnqp.js";
 
 /**
  * `argmin_{g in [0,1]} ||g v1 + (1-g) v2||^2` from `v1.v1`, `v1.v2`, `v2.v2`: the weight `g` on
@@ -19,87 +22,112 @@ export function minNormPair(v11: number, v12: number, v22: number): [number, num
   return [g, v22 + g * (v12 - v22)];
 }
 
-export interface MinNormOptions {
-  /** Frank-Wolfe iterations at most. Defaults to 250 (the paper's code). */
-  maxIter?: number;
-  /** Stop when the weights move less than this (L1). Defaults to 1e-6. */
-  tol?: number;
+export interface MinNormResult {
+  /** Weights on the simplex. */
+  readonly w: number[];
+  /** The squared norm of the min-norm point, `w^T M w`. */
+  readonly value: number;
+  /**
+   * KKT residual, relative: `max(w^T M w - min_j (M w)_j, max_j w_j |(M w)_j - w^T M w|)` over
+   * `max_j sum_k |M_jk| w_k` (floored at 1e-15 max_j M_jj; 0 at the optimum; the objective's
+   * excess is at most twice the first term).
+   */
+  readonly residual: number;
 }
 
-function kktPolish(m: Matrix, w: number[]): number[] | null {
-  const t = w.length;
-  const support = w.map((x, i) => (x > 1e-8 ? i : -1)).filter((i) => i >= 0);
-  const k = support.length;
-  // [M_SS 1; 1^T 0] [w_S; -lambda] = [0; 1]
-  const a: Matrix = support.map((i) => [...support.map((j) => m[i][j]), 1]);
-  a.push([...support.map(() => 1), 0]);
-  const b = [...support.map(() => 0), 1];
-  const x = solveLinear(a, b);
-  if (!x) return null;
-  const out = new Array<number>(t).fill(0);
-  for (let s = 0; s < k; s++) {
-    if (x[s] < -1e-12) return null;
-    out[support[s]] = Math.max(x[s], 0);
+/** The relative KKT residual of simplex weights `w` for the min-norm problem. */
+export function minNormResidual(m: Matrix, w: readonly number[]): number {
+  const mw = matVec(m, w);
+  const v = w.reduce((s, wi, i) => s + wi * mw[i], 0);
+  // the size of the terms (M w)_j sums, floored at float64 resolution of the Gram matrix
+  let scale = 1e-15 * Math.max(...m.map((row, i) => row[i]));
+  for (let j = 0; j < w.length; j++) {
+    let s = 0;
+    for (let k = 0; k < w.length; k++) s += Math.abs(m[j][k] * w[k]);
+    scale = Math.max(scale, s);
   }
-  const mw = matVec(m, out);
-  const value = dot(out, mw);
-  const scale = Math.max(...m.map((r, i) => Math.abs(r[i])), 1e-300);
-  // KKT: (M w)_j >= w^T M w for every j (equality on the support).
-  if (mw.some((g) => g < value - 1e-9 * scale)) return null;
-  if (value > quad(m, w) + 1e-12 * scale) return null;
-  return out;
+  if (!(scale > 0)) return 0;
+  let r = Math.max(v - Math.min(...mw), 0);
+  w.forEach((wi, j) => {
+    r = Math.max(r, wi * Math.abs(mw[j] - v));
+  });
+  return r / scale;
+}
+
+/** Min-norm convex weights from a Gram matrix `M = G G^T`, with their certificate. */
+export function minNorm(m: Matrix): MinNormResult {
+  const t = m.length;
+  if (t === 0) return { w: [], value: 0, residual: 0 };
+  if (t === 1) return { w: [1], value: Math.max(m[0][0], 0), residual: 0 };
+  const sigma = Math.max(...m.map((row, i) => row[i]));
+  if (!(sigma > 0)) return { w: new Array<number>(t).fill(1 / t), value: 0, residual: 0 };
+  const value = (v: readonly number[]) => Math.max(dot(v, matVec(m, v)), 0);
+  // lifted points [g_i; l], target [0; l]: H = M + l^2 1 1^T, q = -l^2 1. Any l > 0 gives the
+  // answer; l^2 near the answer's squared norm keeps the most digits, so a second solve with
+  // l^2 = the first answer's value refines it when the norms span many orders of magnitude
+  const solve = (lift: number) => {
+    const h = m.map((row) => row.map((x) => (x + lift) / sigma));
+    const { x } = nnqp(h, new Array<number>(t).fill(-lift / sigma));
+    const sum = x.reduce((a, b) => a + b, 0);
+    let w = sum > 0 ? x.map((xi) => xi / sum) : new Array<number>(t).fill(1 / t);
+    // round-off leaves weights of ~1e-16 on vertices off the support: drop them when that is
+    // no worse (it matters when the min-norm point is 0, e.g. a zero gradient)
+    const big = Math.max(...w);
+    const clean = w.map((wi) => (wi < 1e-12 * big ? 0 : wi));
+    const cs = clean.reduce((a, b) => a + b, 0);
+    const cleaned = clean.map((wi) => wi / cs);
+    if (value(cleaned) <= value(w)) w = cleaned;
+    return { w, value: value(w), residual: minNormResidual(m, w) };
+  };
+  let best = solve(sigma);
+  if (best.residual > 1e-13 && best.value < 1e-3 * sigma) {
+    const again = solve(Math.max(best.value, 1e-30 * sigma));
+    if (again.residual < best.residual) best = again;
+  }
+  return best;
 }
 
 /** Min-norm convex weights from a Gram matrix `M = G G^T`. */
-export function minNormFromGram(m: Matrix, opts: MinNormOptions = {}): number[] {
-  const t = m.length;
-  if (t === 0) return [];
-  if (t === 1) return [1];
-  const maxIter = opts.maxIter ?? 250;
-  const tol = opts.tol ?? 1e-6;
-  // Best pair.
-  let w = new Array<number>(t).fill(0);
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < t; i++)
-    for (let j = i + 1; j < t; j++) {
-      const [g, cost] = minNormPair(m[i][i], m[i][j], m[j][j]);
-      if (cost < best) {
-        best = cost;
-        w = new Array<number>(t).fill(0);
-        w[i] = g;
-        w[j] = 1 - g;
-      }
-    }
-  // Frank-Wolfe.
-  for (let it = 0; it < maxIter; it++) {
-    const mw = matVec(m, w);
-    let s = 0;
-    for (let i = 1; i < t; i++) if (mw[i] < mw[s]) s = i;
-    const [g] = minNormPair(dot(w, mw), mw[s], m[s][s]);
-    const next = w.map((x, i) => g * x + (i === s ? 1 - g : 0));
-    let change = 0;
-    for (let i = 0; i < t; i++) change += Math.abs(next[i] - w[i]);
-    w = next;
-    if (change < tol) break;
-  }
-  return kktPolish(m, w) ?? w;
+export function minNormFromGram(m: Matrix): number[] {
+  return minNorm(m).w;
+}
+
+/** Checks that `grads` is a non-empty list of equally long vectors of finite numbers. */
+export function checkRows(where: string, grads: readonly (readonly number[])[]): void {
+  if (!Array.isArray(grads) || grads.length === 0)
+    throw new ConfigError(`${where}: expected a non-empty array of vectors, got ${grads}.`, {
+      field: "grads",
+      value: grads,
+      expected: "an array of K equally long number arrays",
+    });
+  const p = grads[0]?.length ?? 0;
+  grads.forEach((g: readonly number[], i) => {
+    if (!Array.isArray(g) && !ArrayBuffer.isView(g))
+      throw new ConfigError(`${where}: vector ${i} is not an array.`, {
+        field: "grads",
+        index: i,
+        value: g,
+        expected: "an array of numbers",
+      });
+    if (g.length !== p)
+      throw new ConfigError(
+        `${where}: vector ${i} has ${g.length} entries; expected ${p} like vector 0.`,
+        { field: "grads", index: i, value: g.length, expected: `${p} entries` },
+      );
+    for (let k = 0; k < g.length; k++)
+      if (typeof g[k] !== "number" || !Number.isFinite(g[k]))
+        throw new DataError(
+          `${where}: vector ${i} has ${g[k]} at entry ${k}; every entry must be a finite number.`,
+          { field: "grads", index: i, value: g[k], expected: "a finite number" },
+        );
+  });
 }
 
 /**
  * Min-norm convex weights of a set of vectors (contract name `weighting.minNormSolver`):
  * the `w` on the simplex minimising `||sum_i w_i grads[i]||`.
  */
-export function minNormSolver(
-  grads: readonly (readonly number[])[],
-  opts?: MinNormOptions,
-): number[] {
-  const p = grads[0]?.length ?? 0;
-  grads.forEach((g, i) => {
-    if (g.length !== p)
-      throw new ConfigError(
-        `minNormSolver: vector ${i} has ${g.length} entries; expected ${p} like vector 0.`,
-        { field: "grads", index: i, value: g.length, expected: `${p} entries` },
-      );
-  });
-  return minNormFromGram(gramOfRows(grads), opts);
+export function minNormSolver(grads: readonly (readonly number[])[]): number[] {
+  checkRows("minNormSolver", grads);
+  return minNormFromGram(gramOfRows(grads));
 }

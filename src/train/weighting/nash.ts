@@ -1,72 +1,55 @@
-import { type Matrix, dot, matVec, quad, solveLinear } from "../../util/linalg.js";
+import type { Matrix } from "../../util/linalg.js";
 /**
  * Nash-MTL: Navon et al., "Multi-Task Learning as a Bargaining Game", ICML 2022. The update
- * `sum_i a_i g_i` uses the Nash bargaining solution `G G^T a = 1 / a` (a > 0). It is the
- * stationary point of the strictly convex `f(a) = a^T M a / 2 - sum_i log a_i`, which polytask
- * solves with a damped Newton method that keeps `a` positive (a few iterations for small T).
+ * `sum_i a_i g_i` uses the Nash bargaining solution `G G^T a = 1 / a` (a > 0), solved by damped
+ * Newton to the residual `max_i |a_i (G G^T a)_i - 1| <= 1e-12` (solvers/bargaining.ts; the
+ * residual is logged per epoch as `weighting/residual`). Unlike the authors' code there is no
+ * 20-iteration early stop and no norm cap; zero gradients get weight 0 and Pareto-stationary
+ * gradients give a zero update (events `weighting/zeroGradient`, `weighting/stationary`).
  */
-import { type GradientModeArgs, defineStrategy, needsFor, nonNegative } from "./define.js";
+import { z } from "../../util/schema.js";
+import {
+  type GradientModeArgs,
+  defineStrategy,
+  gradientSchema,
+  needsFor,
+  options,
+} from "./define.js";
 import { gradientInstance } from "./gradients.js";
+import { bargainingSolve } from "./solvers/bargaining.js";
 import type { WeightingStrategy } from "./types.js";
 
 export interface NashArgs extends GradientModeArgs {
-  /** Ridge added to `G G^T`, relative to its mean diagonal, so that a solution exists when
-   * gradients are linearly dependent. Defaults to `1e-6`. */
+  /** Ridge added to `G G^T`, relative to its mean diagonal. It changes the solution (a small
+   * task's weight is pulled towards the others'); defaults to `0`. */
   ridge?: number;
-  /** Newton iterations at most. Defaults to `50`. */
+  /** Newton iterations at most. Defaults to `100`. */
   maxIter?: number;
 }
 
-function f(m: Matrix, a: readonly number[]): number {
-  return 0.5 * quad(m, a) - a.reduce((s, x) => s + Math.log(x), 0);
-}
+export const nashSchema = gradientSchema({
+  ridge: z.number().min(0).optional(),
+  maxIter: z.number().int().min(1).max(100000).optional(),
+});
 
-/** Solves `M a = 1 / a`, `a > 0` (M positive semi-definite, ridge-regularised). */
+/** Nash-MTL weights `a` of a Gram matrix. */
 export function nashWeights(
   gram: Matrix,
   opts: { ridge?: number; maxIter?: number } = {},
 ): number[] {
-  const t = gram.length;
-  const meanDiag = gram.reduce((s, row, i) => s + Math.max(row[i], 0), 0) / t;
-  if (!(meanDiag > 0)) return new Array<number>(t).fill(1);
-  const eps = (opts.ridge ?? 1e-6) * meanDiag;
-  const m = gram.map((row, i) => row.map((x, j) => (i === j ? x + eps : x)));
-  let a = m.map((row, i) => 1 / Math.sqrt(row[i]));
-  let fa = f(m, a);
-  for (let it = 0; it < (opts.maxIter ?? 50); it++) {
-    const ma = matVec(m, a);
-    const grad = ma.map((x, i) => x - 1 / a[i]);
-    if (Math.max(...ma.map((x, i) => Math.abs(x * a[i] - 1))) < 1e-12) break;
-    const h = m.map((row, i) => row.map((x, j) => (i === j ? x + 1 / (a[i] * a[i]) : x)));
-    const delta = solveLinear(
-      h,
-      grad.map((g) => -g),
-    );
-    if (!delta) break;
-    const slope = dot(grad, delta);
-    let step = 1;
-    for (let k = 0; k < 60; k++) {
-      const cand = a.map((x, i) => x + step * delta[i]);
-      if (cand.every((x) => x > 0)) {
-        const fc = f(m, cand);
-        if (fc <= fa + 1e-4 * step * slope) {
-          a = cand;
-          fa = fc;
-          break;
-        }
-      }
-      step *= 0.5;
-    }
-    if (step < 1e-15) break;
-  }
-  return a;
+  return bargainingSolve(gram, 1, opts).a;
 }
 
 export function nash(args: NashArgs = {}): WeightingStrategy<NashArgs> {
-  const ridge = nonNegative("nash", "ridge", args.ridge, 1e-6);
-  const maxIter = nonNegative("nash", "maxIter", args.maxIter, 50);
-  const needs = needsFor(args.mode);
-  return defineStrategy("nash", needs, args, () =>
-    gradientInstance(needs, { solve: (gram) => nashWeights(gram, { ridge, maxIter }) }),
+  const o = options("nash", nashSchema, args);
+  const needs = needsFor(o.mode);
+  return defineStrategy("nash", needs, o, () =>
+    gradientInstance(needs, {
+      certified: true,
+      solve: async (rows) => {
+        const r = bargainingSolve(await rows.gram(), 1, { ridge: o.ridge, maxIter: o.maxIter });
+        return { w: r.a, residual: r.residual, events: r.events };
+      },
+    }),
   );
 }

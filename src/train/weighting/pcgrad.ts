@@ -1,28 +1,50 @@
-import { type Matrix, dot } from "../../util/linalg.js";
 /**
  * PCGrad: Yu et al., "Gradient Surgery for Multi-Task Learning", NeurIPS 2020. Each task gradient
  * is projected onto the normal plane of every other task gradient it conflicts with (negative
  * dot product), the others visited in random order; the projected gradients are summed.
+ *
+ * A task never visits itself (Algorithm 1 of the paper: `j != i`). LibMTL's implementation
+ * shuffles all tasks, itself included, so a projected gradient that has turned against its own
+ * task's original gradient is projected once more; `{ includeSelf: true }` gives that variant.
  */
-import { type GradientModeArgs, defineStrategy, needsFor } from "./define.js";
+import { type Matrix, dot } from "../../util/linalg.js";
+import { z } from "../../util/schema.js";
+import {
+  type GradientModeArgs,
+  defineStrategy,
+  gradientSchema,
+  needsFor,
+  options,
+} from "./define.js";
 import { gradientInstance } from "./gradients.js";
 import type { WeightingStrategy } from "./types.js";
 
-export type PcgradArgs = GradientModeArgs;
+export interface PcgradArgs extends GradientModeArgs {
+  /** Also visit the task itself in the random order (LibMTL's variant). Defaults to `false`
+   * (the paper). */
+  includeSelf?: boolean;
+}
+
+export const pcgradSchema = gradientSchema({ includeSelf: z.boolean().optional() });
 
 /**
- * PCGrad as task weights. `orders[i]` is the order in which task i visits the other tasks.
- * Each projected gradient is tracked as coefficients over the original ones, so only the Gram
- * matrix is needed; the result is `sum_i g_i'` written as `sum_k w_k g_k`.
+ * PCGrad as task weights. `orders[i]` is the order in which task i visits the tasks (entries
+ * equal to i are skipped unless `includeSelf`). Each projected gradient is tracked as
+ * coefficients over the original ones, so only the Gram matrix is needed; the result is
+ * `sum_i g_i'` written as `sum_k w_k g_k`.
  */
-export function pcgradWeights(gram: Matrix, orders: readonly (readonly number[])[]): number[] {
+export function pcgradWeights(
+  gram: Matrix,
+  orders: readonly (readonly number[])[],
+  includeSelf = false,
+): number[] {
   const t = gram.length;
   const weights = new Array<number>(t).fill(0);
   for (let i = 0; i < t; i++) {
     const c = new Array<number>(t).fill(0);
     c[i] = 1;
     for (const j of orders[i]) {
-      if (j === i) continue;
+      if (j === i && !includeSelf) continue;
       const gjj = gram[j][j];
       if (gjj <= 0) continue;
       const d = dot(
@@ -47,14 +69,18 @@ export function permutation(n: number, random: () => number): number[] {
 }
 
 export function pcgrad(args: PcgradArgs = {}): WeightingStrategy<PcgradArgs> {
-  const needs = needsFor(args.mode);
-  return defineStrategy("pcgrad", needs, args, () =>
+  const o = options("pcgrad", pcgradSchema, args);
+  const needs = needsFor(o.mode);
+  return defineStrategy("pcgrad", needs, o, () =>
     gradientInstance(needs, {
-      solve: (gram, _losses, ctx) =>
-        pcgradWeights(
+      solve: async (rows, _losses, ctx) => {
+        const gram = await rows.gram();
+        return pcgradWeights(
           gram,
           gram.map(() => permutation(gram.length, ctx.random)),
-        ),
+          o.includeSelf ?? false,
+        );
+      },
     }),
   );
 }

@@ -4,10 +4,13 @@
  * `softmax(z)`, `z ~ N(0, I)`, from the loop's seeded generator; they sum to 1.
  */
 import * as tf from "@tensorflow/tfjs";
-import { defineStrategy } from "./define.js";
+import { z } from "../../util/schema.js";
+import { defineStrategy, options } from "./define.js";
 import type { WeightingStrategy } from "./types.js";
 
 export type RlwArgs = Record<string, never>;
+
+export const rlwSchema = z.strictObject({});
 
 /** A standard normal draw from uniform draws (Box-Muller). */
 export function normalDraw(random: () => number): number {
@@ -25,7 +28,8 @@ export function rlwWeights(n: number, random: () => number): number[] {
   return ex.map((x) => x / sum);
 }
 
-export function rlw(_args: RlwArgs = {}): WeightingStrategy<RlwArgs> {
+export function rlw(args: RlwArgs = {}): WeightingStrategy<RlwArgs> {
+  options("rlw", rlwSchema, args);
   return defineStrategy("rlw", "losses", {}, (tasks) => ({
     needs: "losses",
     variables: [],

@@ -1,7 +1,8 @@
 /** Static weighting: fixed, user-given per-task loss weights (the classic hand-tuned baseline). */
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError, show } from "../../errors.js";
-import { defineStrategy } from "./define.js";
+import { z } from "../../util/schema.js";
+import { defineStrategy, options } from "./define.js";
 import type { WeightingStrategy } from "./types.js";
 
 export interface StaticArgs {
@@ -10,6 +11,11 @@ export interface StaticArgs {
   /** Weight of tasks not named in a `weights` record. Defaults to none: every task must be named. */
   default?: number;
 }
+
+export const staticSchema = z.strictObject({
+  weights: z.union([z.record(z.string(), z.number().min(0)), z.array(z.number().min(0))]),
+  default: z.number().min(0).optional(),
+});
 
 function resolve(args: StaticArgs, tasks: readonly string[]): number[] {
   const { weights } = args;
@@ -55,6 +61,7 @@ export function staticWeights(args: StaticArgs): WeightingStrategy<StaticArgs> {
       `Weighting "static": option "weights" is ${show(args?.weights)}; expected a record or array.`,
       { field: "weights", value: args?.weights, expected: "Record<task, number> or number[]" },
     );
+  options("static", staticSchema, args);
   return defineStrategy("static", "losses", args, (tasks) => {
     const w = resolve(args, tasks);
     return {

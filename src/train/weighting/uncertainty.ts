@@ -7,7 +7,8 @@
  * `s = 0`, equal EW's). The weight of task i is `exp(-s_i)`; at the optimum it is `1 / L_i`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { activeMask, defineStrategy, stateArray, stateObject } from "./define.js";
+import { z } from "../../util/schema.js";
+import { activeMask, defineStrategy, options, stateArray, stateObject } from "./define.js";
 import type { WeightingStrategy } from "./types.js";
 
 export interface UncertaintyArgs {
@@ -15,9 +16,15 @@ export interface UncertaintyArgs {
   initialLogVariance?: number;
 }
 
+/** Log-variances beyond +-50 make a weight of e^50 or e^-50: surely a mistake. */
+export const uncertaintySchema = z.strictObject({
+  initialLogVariance: z.number().min(-50).max(50).optional(),
+});
+
 export function uncertainty(args: UncertaintyArgs = {}): WeightingStrategy<UncertaintyArgs> {
-  const s0 = args.initialLogVariance ?? 0;
-  return defineStrategy("uncertainty", "losses", args, (tasks) => {
+  const o = options("uncertainty", uncertaintySchema, args);
+  const s0 = o.initialLogVariance ?? 0;
+  return defineStrategy("uncertainty", "losses", o, (tasks) => {
     const logVars = tf.tidy(() => tf.variable(tf.fill([tasks.length], s0), true));
     return {
       needs: "losses",

@@ -5,9 +5,10 @@
  * label `c = id % 5` (INT32 or INT64), a second class label `d = id % 3` (null for every 4th
  * row), and a regression target `r = id / 10`. Sample ids are then readable from x[0].
  */
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after } from "node:test";
 import { parquetWriteFile } from "hyparquet-writer";
 
 export interface TableArgs {
@@ -21,8 +22,16 @@ export interface TableArgs {
   dir?: string;
 }
 
+const made: string[] = [];
+// the test file that imports these fixtures removes their folders when it ends
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 export function tempDir(prefix = "polytask-pq-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** Writes the files; returns the directory and the file paths. */

@@ -24,13 +24,14 @@ export async function gradients(
   losses: readonly number[],
   ctx: WeightingContext,
 ): Promise<{ weights: number[]; grad: number[] }> {
-  if (inst.needs === "losses") throw new Error("a loss strategy has no combineGradients");
+  if (inst.needs === "losses" || inst.needs === "representationTransform")
+    throw new Error("not a combineGradients strategy");
   const g = tf.tensor2d(rows.map((r) => [...r]));
   try {
     const out = await inst.combineGradients(g, Float32Array.from(losses), ctx);
     const grad = Array.from(await out.grad.data());
     out.grad.dispose();
-    return { weights: [...(out.weights ?? [])], grad };
+    return { weights: out.weights ? [...out.weights] : [], grad };
   } finally {
     g.dispose();
   }

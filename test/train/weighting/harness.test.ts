@@ -14,19 +14,17 @@ import type {
   WeightingStrategy,
 } from "../../../src/train/weighting/types.js";
 import { Random } from "../../../src/util/random.js";
+import { GRADIENT_NAMES, LOSS_NAMES, MODE_NAMES } from "./names.js";
 import { TASKS, fitTwoTasks } from "./two-task.js";
 
-const gradientNames = ["gradnorm", "pcgrad", "mgda", "cagrad", "imtl", "nash", "aligned"] as const;
-
 export const CASES: WeightingStrategy<object>[] = [
-  weighting.ew(),
+  ...LOSS_NAMES.map((n) => weighting.create(n, n === "stch" ? { warmupEpochs: 1 } : {})),
   weighting.static({ weights: { a: 1, b: 0.5 } }),
-  weighting.uncertainty(),
-  weighting.dwa(),
-  weighting.rlw(),
-  weighting.famo(),
-  ...gradientNames.map((n) => weighting.create(n)),
-  ...gradientNames.map((n) => weighting.create(n, { mode: "representation" })),
+  ...GRADIENT_NAMES.map((n) => weighting.create(n)),
+  weighting.graddrop(),
+  weighting.imtl({ lossScale: false }),
+  weighting.pcgrad({ includeSelf: true }),
+  ...MODE_NAMES.map((n) => weighting.create(n, { mode: "representation" })),
 ];
 
 const label = (s: WeightingStrategy<object>) => `${s.name} ${JSON.stringify(s.config)}`;
@@ -67,6 +65,20 @@ async function callOnce(inst: WeightingInstance, step: number, random: Random): 
     [1, 0.5 + 0.1 * step, -1],
     [-0.8, 1, 0.3],
   ]);
+  if (inst.needs === "representationTransform") {
+    const rows = tf.tidy(() => tf.unstack(g).map((r) => r.reshape([1, 3]) as tf.Tensor2D));
+    const reps = rows.map((r) => tf.neg(r) as tf.Tensor2D);
+    const out = await inst.transformGradients(rows, reps, c);
+    const w: number[] = [];
+    for (const o of out) {
+      assert.ok(o);
+      assert.ok(Array.from(await o.data()).every(Number.isFinite));
+      w.push(...(await o.data()));
+      o.dispose();
+    }
+    for (const t of [...rows, ...reps, g]) t.dispose();
+    return w;
+  }
   const out = await inst.combineGradients(g, losses, c);
   assert.deepEqual(out.grad.shape, [3]);
   assert.ok(Array.from(await out.grad.data()).every(Number.isFinite));

@@ -19,18 +19,19 @@ import { regression } from "../../../src/model/heads/regression.js";
 import { weighting } from "../../../src/train/weighting/index.js";
 import type { WeightingStrategy } from "../../../src/train/weighting/types.js";
 import { toyGroup, toyTasks, useCpu } from "../helpers.js";
+import { GRADIENT_NAMES, LOSS_NAMES, MODE_NAMES } from "./names.js";
 
 const base = model({ input: [8] })
   .backbone(mlp({ units: [16] }))
   .head("cls", classifier(2))
   .head("reg", regression(1));
 
-const gradient = ["gradnorm", "pcgrad", "mgda", "cagrad", "imtl", "nash", "aligned"];
 const strategies: WeightingStrategy<object>[] = [
-  ...["ew", "uncertainty", "dwa", "rlw", "famo"].map((n) => weighting.create(n)),
+  ...LOSS_NAMES.map((n) => weighting.create(n, n === "stch" ? { warmupEpochs: 1 } : {})),
   weighting.static({ weights: { cls: 1, reg: 2 } }),
-  ...gradient.map((n) => weighting.create(n)),
-  ...gradient.map((n) => weighting.create(n, { mode: "representation" })),
+  ...GRADIENT_NAMES.map((n) => weighting.create(n)),
+  weighting.graddrop(),
+  ...MODE_NAMES.map((n) => weighting.create(n, { mode: "representation" })),
 ];
 
 describe("weighting strategies in the training loop", () => {

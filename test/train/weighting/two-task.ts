@@ -23,6 +23,10 @@ export interface FitResult {
   tensorsLate: number;
   /** The instance's state at the end (JSON). */
   state: unknown;
+  reason?: string;
+  message?: string;
+  /** The trained model's evaluation on the data (JSON), to compare end weights. */
+  final?: unknown;
 }
 
 export const TASKS = ["a", "b"] as const;
@@ -94,5 +98,8 @@ export async function fitTwoTasks(
     },
   );
   out.state = JSON.parse(JSON.stringify(run.state.weighting ?? null));
+  out.reason = run.reason;
+  out.message = run.message;
+  out.final = JSON.parse(JSON.stringify(await run.evaluate({ a, b })));
   return out;
 }

@@ -41,3 +41,19 @@ export function interruptedError(): ErrorContent {
     traceback: ["KernelInterrupt: Execution interrupted"],
   };
 }
+
+/**
+ * tslab's converter allows one pending TypeScript rebuild timer and throws "Unexpected pending
+ * rebuildTimer" from TypeScript's file-watcher callback when a watched folder (a module-lookup
+ * location such as a parent of the notebook folder) changes while a timer is pending, e.g. a
+ * folder created beside the checkout during a long cell. The throw escapes as an uncaught
+ * exception of the process, unrelated to the running cell; the kernel logs it instead of
+ * printing it into that cell (the 05/06 tutorials' full runs got dozens of them).
+ */
+export function isTslabWatcherError(e: unknown): boolean {
+  return (
+    e instanceof Error &&
+    e.message === "Unexpected pending rebuildTimer" &&
+    /[\\/]tslab[\\/]dist[\\/]converter\.js/.test(e.stack ?? "")
+  );
+}

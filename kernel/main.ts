@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { currentHost } from "../src/notebook/host.js";
 import { cellStarted } from "../src/notebook/loader.js";
+import { isTslabWatcherError } from "./errors.js";
 import { KernelHandler } from "./handler.js";
 import { KernelInterrupt } from "./interrupt.js";
 import { connectIo } from "./io.js";
@@ -58,7 +59,12 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   process.on("SIGINT", () => executor.interrupt());
   process.on("SIGTERM", () => void shutdown(0));
   process.on("uncaughtException", (e) => {
-    if (!(e instanceof KernelInterrupt)) console.error("Uncaught exception:", e);
+    if (e instanceof KernelInterrupt) return;
+    if (isTslabWatcherError(e)) {
+      log(`ignored tslab watcher error (a watched folder changed during a cell): ${e}`);
+      return;
+    }
+    console.error("Uncaught exception:", e);
   });
   process.on("unhandledRejection", (e) => {
     if (!(e instanceof KernelInterrupt)) console.error("Unhandled promise rejection:", e);

@@ -54,8 +54,15 @@ const headOptionsSchema = z.strictObject({
 /** Training data: a dataset per task; keys must be task names of the model. */
 export type FitData<T extends string> = { readonly [K in T]?: AnyDataset };
 
-/** Rejects keys that are not tasks (the compile-time half of the misspelt-task check). */
-export type OnlyTasks<T extends string, D> = D & { readonly [K in Exclude<keyof D, T>]: never };
+/**
+ * Rejects keys that are not tasks and hold a dataset (the compile-time half of the
+ * misspelt-task check). Keys holding anything else pass the types: a spread group such as
+ * `{ ...datasets.multiMnist(...) }` is typed with the group's non-enumerable extras (`pairs`),
+ * which the spread does not carry at run time (where any unknown key is an error).
+ */
+export type OnlyTasks<T extends string, D> = D & {
+  readonly [K in Exclude<keyof D, T>]: D[K] extends AnyDataset | undefined ? never : D[K];
+};
 
 function checkShape(field: string, s: unknown): readonly number[] {
   if (!Array.isArray(s) || s.length === 0 || !s.every((d) => Number.isInteger(d) && d > 0))

@@ -22,7 +22,7 @@ import type { TrainState } from "../train/state.js";
 import { createWeighting } from "../train/weighting/registry.js";
 import { type RunFigureMeta, runFigure } from "../viz/run-figure.js";
 import { historyTable } from "../viz/table.js";
-import { Model } from "./model.js";
+import { type FitData, Model, type OnlyTasks } from "./model.js";
 
 export class Run<T extends string = string> {
   /** @internal */
@@ -57,8 +57,8 @@ export class Run<T extends string = string> {
   }
 
   /** Per-task metrics (and loss) on `data`, their means, and delta-m vs `opts.baselines`. */
-  evaluate<D extends { readonly [K in T]?: AnyDataset }>(
-    data: D & { readonly [K in Exclude<keyof D, T>]: never },
+  evaluate<D extends FitData<T>>(
+    data: OnlyTasks<T, D>,
     opts: EvaluateOptions<T> = {},
   ): Promise<Evaluation<T>> {
     return this.model.evaluate(data, {
@@ -153,8 +153,8 @@ export class Run<T extends string = string> {
    * not carried over (pass them again). Strategy, sampler and optimizer are rebuilt from the
    * saved config unless this Run was made in this process.
    */
-  async resume<D extends { readonly [K in T]?: AnyDataset }>(
-    data: D & { readonly [K in Exclude<keyof D, T>]: never },
+  async resume<D extends FitData<T>>(
+    data: OnlyTasks<T, D>,
     opts: FitOptions<T> = {},
   ): Promise<Run<T>> {
     const c = this.state.config;

@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { BackendError } from "../errors.js";
+import { withoutDuplicateWarnings } from "./duplicate-warnings.js";
 
 export interface NativeInfo {
   /** TensorFlow (libtensorflow) version the binding runs on, e.g. "2.21.0". */
@@ -192,7 +193,7 @@ async function tryLoad(pkg: NativePackage, dir: string): Promise<NativeInfo | st
   process.env.TF_ENABLE_ONEDNN_OPTS ??= "1";
   quietFrameworkLoad(dir);
   try {
-    createRequire(join(dir, "package.json"))(dir);
+    withoutDuplicateWarnings(() => createRequire(join(dir, "package.json"))(dir));
   } catch (e) {
     return `${dir} failed to load: ${(e as Error).message.split("\n")[0]}`;
   }

@@ -22,7 +22,8 @@ export type {
   ConfusionInput,
   ParityInput,
 } from "./run-figure.js";
-export { historyTable, historyColumns } from "./table.js";
+export { historyTable, historyColumns, table } from "./table.js";
+export type { TableArgs } from "./table.js";
 export { tasksOf, metricsOf } from "./logs.js";
 export { figureSvg } from "./svg/render.js";
 export type { SvgArgs } from "./svg/render.js";

@@ -65,3 +65,33 @@ export function historyTable(history: readonly EpochLog[]): DataFrame {
   const rows = displayRows(history);
   return new DataFrame(columnsOf(rows, columns), { columns, index: rows.map((r) => r.epoch) });
 }
+
+export interface TableArgs {
+  /** Column order (and selection). Defaults to every key of the rows, in first-seen order. */
+  readonly columns?: readonly string[];
+  /** Row labels. Defaults to the value of column `indexBy`, else 0, 1, 2, ... */
+  readonly indexBy?: string;
+}
+
+/**
+ * A DataFrame from row records, e.g. one row per configuration of an experiment:
+ * `table([{ run: "L2", accuracy: 0.91 }, ...])`. Numbers and strings are kept; anything else
+ * (missing keys included) becomes NaN. It renders as an HTML table in a notebook.
+ */
+export function table(
+  rows: readonly Readonly<Record<string, unknown>>[],
+  args: TableArgs = {},
+): DataFrame {
+  const { DataFrame } = danfojs();
+  const keys = args.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const columns = keys.filter((k) => k !== args.indexBy);
+  if (columns.length === 0 || rows.length === 0) return new DataFrame([], { columns: [] });
+  const index =
+    args.indexBy === undefined
+      ? rows.map((_, i) => i)
+      : rows.map((r, i) => {
+          const v = r[args.indexBy as string];
+          return typeof v === "string" || typeof v === "number" ? v : i;
+        });
+  return new DataFrame(columnsOf(rows, columns), { columns, index });
+}

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { describe, it } from "node:test";
 import type * as TS from "typescript";
-import { errorContent } from "../../kernel/errors.js";
+import { errorContent, isTslabWatcherError } from "../../kernel/errors.js";
 import { ListeningTarget } from "../../kernel/interrupt-target.js";
 import {
   CHECK,
@@ -113,5 +113,23 @@ describe("results and errors", () => {
       evalue: "'plain'",
       traceback: ["Uncaught 'plain'"],
     });
+  });
+});
+
+describe("tslab watcher errors", () => {
+  it("recognises the converter's pending-timer throw, and nothing else", () => {
+    const fromTslab = new Error("Unexpected pending rebuildTimer");
+    fromTslab.stack = [
+      "Error: Unexpected pending rebuildTimer",
+      "    at sys.setTimeout (/x/node_modules/tslab/dist/converter.js:111:19)",
+      "    at Object.scheduleInvalidateResolutionsOfFailedLookupLocations (/x/typescript.js:1:1)",
+    ].join("\n");
+    assert.equal(isTslabWatcherError(fromTslab), true);
+    // the same words thrown from a cell are the cell's error
+    const fromCell = new Error("Unexpected pending rebuildTimer");
+    fromCell.stack = "Error: Unexpected pending rebuildTimer\n    at <cell>:1:7";
+    assert.equal(isTslabWatcherError(fromCell), false);
+    assert.equal(isTslabWatcherError(new Error("boom")), false);
+    assert.equal(isTslabWatcherError("Unexpected pending rebuildTimer"), false);
   });
 });

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { type Model, model } from "../../src/api/model.js";
+import type { Run } from "../../src/api/run.js";
+import type { MultiTaskPair } from "../../src/data/sources/multi-mnist.js";
 import { ConfigError, DataError, UnknownNameError } from "../../src/errors.js";
 import { mlp } from "../../src/model/backbones/mlp.js";
 import { classifier } from "../../src/model/heads/classifier.js";
@@ -47,6 +49,16 @@ describe("model builder", () => {
     );
     // @ts-expect-error "freeze" accepts task names, parts and globs; a number is not one
     assert.throws(() => typed.freeze(3).toJSON());
+    // a spread MultiMNIST group type-checks (its type carries the non-enumerable `pairs`)
+    const pair = base.head("left", classifier(10)).head("right", classifier(10));
+    const fitSpread = (d: MultiTaskPair) => pair.fit({ ...d });
+    const evaluateSpread = (d: MultiTaskPair) => pair.evaluate({ ...d });
+    expectType<Equal<ReturnType<typeof fitSpread>, Promise<Run<"left" | "right">>>>(true);
+    assert.equal(typeof evaluateSpread, "function");
+    // ...while a dataset under a key that is no task is still a compile error
+    // @ts-expect-error misspelt task inside a spread
+    const misspelt = (d: MultiTaskPair) => pair.fit({ ...d, rigth: d.right });
+    assert.equal(typeof misspelt, "function");
   });
 
   it("rejects a duplicate head, a bad name and a non-head", () => {

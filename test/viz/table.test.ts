@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { historyColumns, historyTable } from "../../src/viz/index.js";
+import { historyColumns, historyTable, table } from "../../src/viz/index.js";
 import { fakeHistory } from "./fixtures.js";
 
 describe("historyTable", () => {
@@ -27,5 +27,35 @@ describe("historyTable", () => {
 
   it("is an empty frame for an empty history", () => {
     assert.deepEqual(historyTable([]).shape, [0, 0]);
+  });
+});
+
+describe("table", () => {
+  it("makes a frame from row records, columns in first-seen order, missing as NaN", () => {
+    const df = table([
+      { run: "none", accuracy: 0.8 },
+      { run: "l2", accuracy: 0.85, gap: 0.1 },
+    ]);
+    assert.deepEqual(df.columns, ["run", "accuracy", "gap"]);
+    assert.deepEqual(df.shape, [2, 3]);
+    assert.ok(Number.isNaN((df.column("gap").values as number[])[0]));
+    assert.deepEqual(df.column("run").values, ["none", "l2"]);
+  });
+
+  it("takes a column order and an index column", () => {
+    const df = table(
+      [
+        { run: "a", x: 1, y: 2 },
+        { run: "b", x: 3, y: 4 },
+      ],
+      { columns: ["run", "y"], indexBy: "run" },
+    );
+    assert.deepEqual(df.columns, ["y"]);
+    assert.deepEqual(df.index, ["a", "b"]);
+    assert.deepEqual(df.column("y").values, [2, 4]);
+  });
+
+  it("is an empty frame for no rows", () => {
+    assert.deepEqual(table([]).shape, [0, 0]);
   });
 });

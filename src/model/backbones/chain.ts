@@ -1,6 +1,11 @@
-/** Composes modules in sequence. */
+/** Composes modules in sequence, optionally exposing their grouping into stages. */
 import { ExportError } from "../../errors.js";
 import type { LayerFn, Module, Shape } from "../params.js";
+
+/** A module that also exposes its sequential stages (what cross-stitch units sit between). */
+export interface StagedModule extends Module {
+  readonly stages: readonly Module[];
+}
 
 export function chain(inputShape: Shape, mods: readonly Module[]): Module {
   return {
@@ -11,6 +16,27 @@ export function chain(inputShape: Shape, mods: readonly Module[]): Module {
       return (x) => fns.reduce((h, f) => f(h), x);
     },
   };
+}
+
+/**
+ * The chain of every group's modules in order, exposing each non-empty group as one stage:
+ * applying the stages one after another equals applying the whole module, and it exports as
+ * the whole chain does.
+ */
+export function stagedChain(
+  inputShape: Shape,
+  groups: readonly (readonly Module[])[],
+): StagedModule {
+  const stages: Module[] = [];
+  let shape = inputShape;
+  for (const g of groups) {
+    if (g.length === 0) continue;
+    const stage = chain(shape, g);
+    stages.push(stage);
+    shape = stage.outputShape;
+  }
+  const whole = chain(inputShape, stages);
+  return { outputShape: whole.outputShape, apply: whole.apply, toLayers: whole.toLayers, stages };
 }
 
 /** `m.toLayers()`, or an ExportError naming what cannot be exported. */

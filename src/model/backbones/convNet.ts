@@ -1,7 +1,8 @@
 /**
  * A LeNet-like convolutional backbone: per stage conv 3x3 (+ batch norm) + ReLU + 2x2 max-pool,
  * then flatten and dense layers with dropout. `filters: [32, 64]` is LeNet-sized; add stages
- * for a deeper net.
+ * for a deeper net. Each conv block and each dense layer is one of its `stages` (cross-stitch
+ * units go between them).
  */
 import { num, parseOptions, z } from "../../util/schema.js";
 import { batchNorm } from "../layers/batchNorm.js";
@@ -9,7 +10,7 @@ import { conv2d, maxPool } from "../layers/conv.js";
 import { dense, flatten, relu } from "../layers/dense.js";
 import { dropout } from "../layers/dropout.js";
 import type { Module, ParamFactory, Shape } from "../params.js";
-import { chain } from "./chain.js";
+import { stagedChain } from "./chain.js";
 import type { Backbone } from "./types.js";
 
 export interface ConvNetArgs {
@@ -54,11 +55,18 @@ export function convNet(args: ConvNetArgs = {}): Backbone<Required<ConvNetArgs>>
     kind: "convNet",
     config: Object.freeze(config),
     build(inputShape: Shape, f: ParamFactory): Module {
-      const mods: Module[] = [];
+      // stages: each conv block (conv, batch norm, pool), then each dense layer (with its
+      // dropout); flatten and the conv stack's dropout open the first dense stage
+      const stages: Module[][] = [];
+      let mods: Module[] = [];
       let shape = inputShape;
       const push = (m: Module) => {
         mods.push(m);
         shape = m.outputShape;
+      };
+      const endStage = () => {
+        stages.push(mods);
+        mods = [];
       };
       config.filters.forEach((filters, i) => {
         const bn = config.batchNorm;
@@ -75,14 +83,19 @@ export function convNet(args: ConvNetArgs = {}): Backbone<Required<ConvNetArgs>>
           push(relu(shape));
         }
         if (shape[0] >= 2 && shape[1] >= 2) push(maxPool(shape));
+        endStage();
       });
+      // without dense layers, flatten (and dropout) close the last conv stage
+      if (config.dense.length === 0 && stages.length > 0) mods = stages.pop() as Module[];
       push(flatten(shape));
       if (config.dropout > 0) push(dropout(shape, config.dropout));
       config.dense.forEach((u, i) => {
         push(dense(f.scope(`dense${i}`), shape, u, "relu"));
         if (config.dropout > 0) push(dropout(shape, config.dropout));
+        endStage();
       });
-      return chain(inputShape, mods);
+      if (mods.length > 0) endStage();
+      return stagedChain(inputShape, stages);
     },
   });
 }

@@ -1,10 +1,13 @@
-/** A multi-layer perceptron: flatten, then dense layers with ReLU (and optional dropout/BN). */
+/**
+ * A multi-layer perceptron: flatten, then dense layers with ReLU (and optional dropout/BN). Each
+ * hidden layer (with its batch norm and dropout) is one stage (`stages`, used by cross-stitch).
+ */
 import { num, parseOptions, z } from "../../util/schema.js";
 import { batchNorm } from "../layers/batchNorm.js";
 import { dense, flatten, relu } from "../layers/dense.js";
 import { dropout } from "../layers/dropout.js";
 import type { Module, ParamFactory, Shape } from "../params.js";
-import { chain } from "./chain.js";
+import { stagedChain } from "./chain.js";
 import type { Backbone } from "./types.js";
 
 export interface MlpArgs {
@@ -33,19 +36,23 @@ export function mlp(args: MlpArgs = {}): Backbone<Required<MlpArgs>> {
     kind: "mlp",
     config: Object.freeze(config),
     build(inputShape: Shape, f: ParamFactory): Module {
-      const mods: Module[] = [flatten(inputShape)];
-      let shape = mods[0].outputShape;
-      config.units.forEach((u, i) => {
+      const flat = flatten(inputShape);
+      let shape = flat.outputShape;
+      const stages: Module[][] = config.units.map((u, i) => {
         const s = f.scope(`dense${i}`);
         const lin = dense(s, shape, u, config.batchNorm ? "linear" : "relu", i === 0);
-        mods.push(lin);
+        const mods: Module[] = [lin];
         shape = lin.outputShape;
         if (config.batchNorm) {
           mods.push(batchNorm(f.scope(`bn${i}`), shape), relu(shape));
         }
         if (config.dropout > 0) mods.push(dropout(shape, config.dropout));
+        return mods;
       });
-      return chain(inputShape, mods);
+      // flatten joins the first layer's stage (alone when there is no hidden layer)
+      if (stages.length > 0) stages[0].unshift(flat);
+      else stages.push([flat]);
+      return stagedChain(inputShape, stages);
     },
   });
 }

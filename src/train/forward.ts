@@ -48,6 +48,19 @@ export interface ForwardResult {
   readonly sources: readonly (LossSource | undefined)[];
   /** Each computed task's representation (members of a hard-shared group: one tensor). */
   readonly reps: Readonly<Record<string, tf.Tensor>>;
+  /**
+   * Each head bank computed as one: its logits [n, K*U] on representation `z` and its members'
+   * loss vector [K] (the per-task gradients of a representation come from these in one pass).
+   */
+  readonly banked: readonly BankedForward[];
+}
+
+export interface BankedForward {
+  /** The bank's index in `net.banks` (not the bank itself: tidy walks returned objects). */
+  readonly bank: number;
+  readonly z: tf.Tensor;
+  readonly logits: tf.Tensor2D;
+  readonly losses: tf.Tensor1D;
 }
 
 /** The tasks with a batch grouped by their input tensor, in task order. */
@@ -97,11 +110,12 @@ export function forwardLosses(a: ForwardArgs): ForwardResult {
   // where each task's loss sits: a bank's loss vector at an index, or its own scalar
   const at: ({ src: tf.Tensor1D; i: number } | undefined)[] = new Array(T).fill(undefined);
   const fusable = a.dropout === 0 || !a.ctx.training;
+  const banked: BankedForward[] = [];
   for (const u of stepUnits(a.tasks, a.step)) {
     Object.assign(reps, a.net.representUnit(u.tasks, u.x, a.ctx));
     const done = new Set<string>();
     // banks wholly in this unit, on one representation: one matmul and one loss for all members
-    for (const bank of a.net.banks) {
+    for (const [bankIndex, bank] of a.net.banks.entries()) {
       if (!fusable || !bank.tasks.every((t) => u.tasks.includes(t))) continue;
       const z = reps[bank.tasks[0]];
       if (!bank.tasks.every((t) => reps[t] === z)) continue;
@@ -109,13 +123,15 @@ export function forwardLosses(a: ForwardArgs): ForwardResult {
       if (!targets) continue;
       const k = bank.tasks.length;
       const n = u.x.shape[0] as number;
-      const rows = bank.logits(z).reshape([n * k, bank.units]);
+      const logits = bank.logits(z);
+      const rows = logits.reshape([n * k, bank.units]);
       const l = bank.head.loss(rows, targets.y).reshape([n, k]);
       const lossK = tf.div(
         tf.sum(tf.mul(l, targets.mask), 0),
         tf.maximum(tf.sum(targets.mask, 0), 1),
       ) as tf.Tensor1D;
       const pred = tf.keep(bank.head.predict(rows));
+      banked.push({ bank: bankIndex, z, logits, losses: lossK });
       bank.tasks.forEach((t, j) => {
         const i = index.get(t) as number;
         done.add(t);
@@ -135,7 +151,7 @@ export function forwardLosses(a: ForwardArgs): ForwardResult {
       at[i] = { src: loss.reshape([1]) as tf.Tensor1D, i: 0 };
     }
   }
-  return { stacked: assemble(at), sources, reps };
+  return { stacked: assemble(at), sources, reps, banked };
 }
 
 /**
@@ -168,6 +184,7 @@ export function releaseForward(f: ForwardResult): void {
   const all = [
     ...f.sources.flatMap((s) => (s ? [s.y, ...(s.dy ? [s.dy] : [])] : [])),
     ...Object.values(f.reps),
+    ...f.banked.flatMap((b) => [b.logits, b.losses]),
   ];
   for (const t of all) {
     if (seen.has(t)) continue;

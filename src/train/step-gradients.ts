@@ -20,8 +20,15 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Step } from "../data/types.js";
 import { ConfigError } from "../errors.js";
-import { recordTape, tapeSupported } from "../util/tape.js";
-import { type ForwardResult, type LossSource, forwardLosses, releaseForward } from "./forward.js";
+import { type Tape, recordTape, tapeSupported } from "../util/tape.js";
+import { bankGradients, soleBank } from "./bank-gradients.js";
+import {
+  type BankedForward,
+  type ForwardResult,
+  type LossSource,
+  forwardLosses,
+  releaseForward,
+} from "./forward.js";
 import {
   type Outcome,
   type StepFn,
@@ -238,6 +245,9 @@ export const representationStep: StepFn<GradientWeightingInstance> = async (w) =
   const dz: (tf.Tensor | undefined)[] = [];
   try {
     const z = f.reps[present[0]];
+    const bank = soleBank(f, a.net.banks, a.tasks, w.present);
+    if (bank && bank.z === z)
+      return await bankRepresentationStep(w, tape, f, sources, bank, z, shared);
     a.tasks.forEach((t, i) => {
       const src = sources[i];
       if (!w.present[i] || !src) return dz.push(undefined);
@@ -286,6 +296,51 @@ export const representationStep: StepFn<GradientWeightingInstance> = async (w) =
     releaseSources(f, sources);
   }
 };
+
+/** representationStep when the present tasks are one head bank: one backward pass for all. */
+async function bankRepresentationStep(
+  w: Work<GradientWeightingInstance>,
+  tape: Tape,
+  f: ForwardResult,
+  sources: readonly (LossSource | undefined)[],
+  b: BankedForward,
+  z: tf.Tensor,
+  shared: readonly tf.Variable[],
+): Promise<Outcome> {
+  const { a, instance } = w;
+  const seeds = sources.flatMap((s, i) => (w.present[i] && s ? [s] : []));
+  const bank = a.net.banks[b.bank];
+  const { G, params } = bankGradients(
+    tape,
+    b,
+    bank,
+    seeds,
+    a.trainable,
+    instance.variables,
+    a.tasks,
+  );
+  for (const [v, g] of params) accumulate(w.grads, v, g);
+  let weights: readonly number[];
+  try {
+    const c = await instance.combineGradients(G, (await f.stacked.data()) as Float32Array, w.ctx);
+    c.grad.dispose();
+    weights = c.weights ?? a.tasks.map((_, i) => (w.present[i] ? 1 : 0));
+    if (shared.length > 0) {
+      const dZ = tf.tidy(() =>
+        tf.matMul(tf.tensor2d([...weights], [1, weights.length]), G).reshape(z.shape),
+      );
+      const gs = tape.backward(z, shared, dZ);
+      dZ.dispose();
+      shared.forEach((v, k) => {
+        const g = gs[k];
+        if (g) accumulate(w.grads, v, g);
+      });
+    }
+  } finally {
+    G.dispose();
+  }
+  return { losses: f.stacked, weights };
+}
 
 export const representationTransformStep: StepFn<RepresentationTransformInstance> = async (
   w,

@@ -55,6 +55,14 @@ export interface Tape {
    * returned tensors are the caller's.
    */
   backward(y: tf.Tensor, xs: readonly tf.Tensor[], dy?: tf.Tensor): (tf.Tensor | undefined)[];
+  /**
+   * The same for several seeds at once: the gradients of `sum_s <seed.y, seed.dy>` (one pass
+   * over the tape; with one seed it is `backward`).
+   */
+  backwardMany(
+    seeds: readonly { y: tf.Tensor; dy?: tf.Tensor }[],
+    xs: readonly tf.Tensor[],
+  ): (tf.Tensor | undefined)[];
   /** Frees the tensors the forward saved for backward passes. */
   dispose(): void;
 }
@@ -66,7 +74,7 @@ export interface Tape {
 function pathNodes(
   tape: readonly TapeNode[],
   xs: readonly tf.Tensor[],
-  y: tf.Tensor,
+  ys: readonly tf.Tensor[],
 ): { nodes: TapeNode[]; fromX: Set<number> } {
   const fromX = new Set<number>(xs.map((x) => x.id));
   const reachable = new Set<number>();
@@ -76,7 +84,7 @@ function pathNodes(
       for (const o of node.outputs) fromX.add(o.id);
     }
   }
-  const toY = new Set<number>([y.id]);
+  const toY = new Set<number>(ys.map((y) => y.id));
   const leads = new Set<number>();
   for (let i = tape.length - 1; i >= 0; i--) {
     const node = tape[i];
@@ -106,36 +114,46 @@ export function recordTape<T>(f: () => T): { value: T; tape: Tape } {
   // detach the tape from the engine: the next gradient computation starts a fresh one
   e.state.activeTape = null;
   let disposed = false;
+  const backwardMany: Tape["backwardMany"] = (seeds, xs) => {
+    if (disposed) throw new Error("internal: backward on a disposed tape");
+    const { nodes: path, fromX } = pathNodes(
+      nodes,
+      xs,
+      seeds.map((s) => s.y),
+    );
+    return tf.tidy(() => {
+      const grads = new Map<number, tf.Tensor>();
+      for (const { y, dy } of seeds) {
+        const seed = dy ?? tf.onesLike(y);
+        const prev = grads.get(y.id);
+        grads.set(y.id, prev ? tf.add(prev, seed) : seed);
+      }
+      for (let i = path.length - 1; i >= 0; i--) {
+        const node = path[i];
+        const dys = node.outputs.map((o) => grads.get(o.id) ?? null);
+        if (dys.every((d) => d === null)) continue;
+        if (!node.gradient)
+          throw new Error(`Cannot compute gradient: no gradient function for ${node.kernelName}.`);
+        const inputGrads = node.gradient(dys);
+        for (const [name, x] of Object.entries(node.inputs)) {
+          const g = inputGrads[name];
+          // only inputs that depend on xs: no gradient for data, labels or constants
+          if (!g || !fromX.has(x.id)) continue;
+          const dx = g();
+          const prev = grads.get(x.id);
+          grads.set(x.id, prev ? tf.add(prev, dx) : dx);
+        }
+      }
+      return xs.map((x) => grads.get(x.id)) as tf.Tensor[];
+    });
+  };
   return {
     value,
     tape: {
       backward(y, xs, dy) {
-        if (disposed) throw new Error("internal: backward on a disposed tape");
-        const { nodes: path, fromX } = pathNodes(nodes, xs, y);
-        return tf.tidy(() => {
-          const grads = new Map<number, tf.Tensor>();
-          grads.set(y.id, dy ?? tf.onesLike(y));
-          for (let i = path.length - 1; i >= 0; i--) {
-            const node = path[i];
-            const dys = node.outputs.map((o) => grads.get(o.id) ?? null);
-            if (dys.every((d) => d === null)) continue;
-            if (!node.gradient)
-              throw new Error(
-                `Cannot compute gradient: no gradient function for ${node.kernelName}.`,
-              );
-            const inputGrads = node.gradient(dys);
-            for (const [name, x] of Object.entries(node.inputs)) {
-              const g = inputGrads[name];
-              // only inputs that depend on xs: no gradient for data, labels or constants
-              if (!g || !fromX.has(x.id)) continue;
-              const dx = g();
-              const prev = grads.get(x.id);
-              grads.set(x.id, prev ? tf.add(prev, dx) : dx);
-            }
-          }
-          return xs.map((x) => grads.get(x.id)) as tf.Tensor[];
-        });
+        return backwardMany([{ y, dy }], xs);
       },
+      backwardMany,
       dispose() {
         if (disposed) return;
         disposed = true;

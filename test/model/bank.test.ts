@@ -20,6 +20,7 @@ import { regression } from "../../src/model/heads/regression.js";
 import { Network } from "../../src/model/network.js";
 import { computeStep, disposeStepResult } from "../../src/train/step.js";
 import { weighting } from "../../src/train/weighting/index.js";
+import type { WeightingStrategy } from "../../src/train/weighting/types.js";
 import { Random } from "../../src/util/random.js";
 import { useCpu } from "../train/helpers.js";
 
@@ -67,27 +68,42 @@ describe("head banks", () => {
     plain.dispose();
   });
 
-  for (const w of [
-    weighting.ew(),
-    weighting.pcgrad(),
-    weighting.mgda({ mode: "representation" }),
-  ]) {
-    it(`${w.name} (${w.needs}): same losses and per-task gradients as separate heads`, async () => {
-      const d = data();
+  // with r the bank is one head among others (per-task backward passes); without, the group is
+  // one bank and representation gradients take one backward pass (train/bank-gradients.ts)
+  const BANK_ONLY = ["a", "b", "c"];
+  const m3 = model({ input: [6] })
+    .backbone(mlp({ units: [5] }))
+    .head("a", classifier(3))
+    .head("b", classifier(3))
+    .head("c", classifier(3));
+  const cases: [WeightingStrategy<object>, string[], typeof m | typeof m3][] = [
+    [weighting.ew(), TASKS, m],
+    [weighting.pcgrad(), TASKS, m],
+    [weighting.mgda({ mode: "representation" }), TASKS, m],
+    [weighting.mgda({ mode: "representation" }), BANK_ONLY, m3],
+    [weighting.pcgrad({ mode: "representation" }), BANK_ONLY, m3],
+    [weighting.cagrad({ mode: "representation" }), BANK_ONLY, m3],
+    // IMTL: a transformed loss per task (IMTL-L) and its learnable scales, summed over tasks
+    [weighting.imtl({ mode: "representation" }), BANK_ONLY, m3],
+  ];
+  for (const [w, tasks, mdl] of cases) {
+    it(`${w.name} (${w.needs}, ${tasks.join(",")}): same losses and per-task gradients as separate heads`, async () => {
+      const all = data();
+      const d = Object.fromEntries(tasks.map((t) => [t, all[t as keyof typeof all]]));
       const loader = new MultiTaskLoader(d, { batchSize: 24, seed: 1 });
       const [step] = [...loader.epoch(0)];
       const n0 = tf.memory().numTensors;
       const results = [];
-      for (const groups of [[TASKS], []]) {
-        const net = await Network.build(m.def, 3, { groups });
-        const instance = w.create(TASKS, { seed: 0 });
+      for (const groups of [[tasks], []]) {
+        const net = await Network.build(mdl.def, 3, { groups });
+        const instance = w.create(tasks, { seed: 0 });
         const res = await computeStep({
           net,
-          tasks: TASKS,
+          tasks: tasks,
           step,
           trainable: net.trainableParams(),
           instance,
-          ctx: { step: 0, epoch: 0, tasks: TASKS, epochLosses: [], random: () => 0.5 },
+          ctx: { step: 0, epoch: 0, tasks: tasks, epochLosses: [], random: () => 0.5 },
           random: new Random(9),
           repDropout: 0,
         });
@@ -115,7 +131,7 @@ describe("head banks", () => {
         net.dispose();
       }
       const [bk, pl] = results;
-      for (let i = 0; i < TASKS.length; i++)
+      for (let i = 0; i < tasks.length; i++)
         assert.ok(Math.abs(bk.losses[i] - pl.losses[i]) < 1e-5);
       assert.deepEqual([...bk.grads.keys()].sort(), [...pl.grads.keys()].sort());
       for (const [name, g] of pl.grads) {

@@ -66,6 +66,38 @@ for (const backend of ["cpu", "wasm"] as const) {
       for (const t of [x, w1, ...heads]) t.dispose();
     });
 
+    it("backwardMany: one pass from several seeds equals the sum of their backward passes", () => {
+      const r = new Random(5);
+      const x = tf.tensor2d(
+        Float32Array.from({ length: 6 * 4 }, () => r.normal()),
+        [6, 4],
+      );
+      const w = tf.variable(
+        tf.tensor2d(
+          Float32Array.from({ length: 4 * 3 }, () => r.normal()),
+          [4, 3],
+        ),
+      );
+      const n0 = tf.memory().numTensors;
+      const { value, tape } = recordTape(() => {
+        const z = tf.tanh(tf.matMul(x, w));
+        // a vector loss with a one-hot upstream gradient and a scalar that reuses part of it
+        const vec = tf.mean(tf.square(z), 0) as tf.Tensor1D;
+        return { vec, scalar: tf.log(tf.add(vec.slice(1, 1).sum(), 1)) as tf.Scalar };
+      });
+      const dy = tf.tensor1d([1, 0, 0.5]);
+      const got = tape.backwardMany([{ y: value.vec, dy }, { y: value.scalar }], [w]);
+      const a = tape.backward(value.vec, [w], dy);
+      const b = tape.backward(value.scalar, [w]);
+      const sum = tf.add(a[0]!, b[0]!);
+      close(got[0]!.dataSync(), sum.dataSync());
+      for (const t of [...got, ...a, ...b, sum, dy, value.vec, value.scalar]) t?.dispose();
+      tape.dispose();
+      assert.equal(tf.memory().numTensors, n0);
+      x.dispose();
+      w.dispose();
+    });
+
     it("backpropagates an upstream gradient from an intermediate tensor", () => {
       const r = new Random(4);
       const x = tf.tensor2d(

@@ -58,7 +58,8 @@ interface Measured {
 
 interface Job {
   key: string;
-  backend: "tensorflow" | "wasm" | "pytorch";
+  /** tfjs-*: the same step written in plain TensorFlow.js (raw-tfjs.ts), the floor under fit. */
+  backend: "tensorflow" | "wasm" | "pytorch" | "tfjs-tensorflow" | "tfjs-wasm";
   k: number;
   batch: number;
   weighting: string;
@@ -83,19 +84,31 @@ async function measure(j: Job): Promise<Measured> {
           j.weighting,
           j.threads,
         ]
-      : [
-          process.execPath,
-          "--import",
-          "tsx",
-          join(import.meta.dirname, "worker.ts"),
-          j.backend,
-          j.k,
-          j.batch,
-          warmup,
-          steps,
-          j.weighting,
-          j.mode,
-        ];
+      : j.backend.startsWith("tfjs-")
+        ? [
+            process.execPath,
+            "--import",
+            "tsx",
+            join(import.meta.dirname, "raw-tfjs.ts"),
+            j.backend.slice("tfjs-".length),
+            j.k,
+            j.batch,
+            warmup,
+            steps,
+          ]
+        : [
+            process.execPath,
+            "--import",
+            "tsx",
+            join(import.meta.dirname, "worker.ts"),
+            j.backend,
+            j.k,
+            j.batch,
+            warmup,
+            steps,
+            j.weighting,
+            j.mode,
+          ];
   const out = execFileSync(String(cmd[0]), cmd.slice(1).map(String), {
     env: env(j.threads),
     encoding: "utf8",
@@ -116,7 +129,7 @@ const add = (j: Omit<Job, "key">) =>
   jobs.push({ ...j, key: `${j.backend}|${j.k}|${j.batch}|${j.weighting}|${j.mode}|${j.threads}` });
 const backends = ["tensorflow", "wasm", "pytorch"] as const;
 for (const k of ks)
-  for (const backend of backends)
+  for (const backend of [...backends, "tfjs-tensorflow", "tfjs-wasm"] as const)
     add({ backend, k, batch, weighting: "ew", mode: "-", threads: 1 });
 const kmax = Math.max(...ks);
 const gradient = quick

@@ -136,7 +136,7 @@ export function renderReport(meta: Meta, rows: Row[], ks: number[]): string {
   }
   out.push("");
   out.push(
-    "Where the time goes (tensorflow, K = 2, counted by wrapping the engine's runKernel during `fit`, 2026-12-01): of ~14.4 ms, TensorFlow's MaxPoolGrad takes ~2.8 ms for the two pools, the conv backprops ~2.9 ms, the forward convs ~2.2 ms; the remaining ~220 small kernels (adds, reshapes, sums, the loss) ~0.03-0.05 ms each. PyTorch's whole step is ~7.5 ms.",
+    "Where the time goes (tensorflow, K = 2, counted by wrapping the engine's runKernel during `fit`, 2026-12-01): of ~14.4 ms, TensorFlow's MaxPoolGrad takes ~2.8 ms for the two pools, the conv backprops ~2.9 ms, the forward convs ~2.2 ms; the remaining ~220 small kernels (adds, reshapes, sums, the loss) ~0.03-0.05 ms each. polytask's own share (the loader's batch, the rollback snapshot, the finiteness probe, the packed read) is the fit / plain column.",
   );
   out.push("");
   out.push(`## Gradient methods in representation mode, K = ${kmax}, tensorflow (ms)`);

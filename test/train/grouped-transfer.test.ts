@@ -17,30 +17,10 @@ import { fromArrays } from "../../src/data/from-arrays.js";
 import { unitsOf } from "../../src/data/group.js";
 import type { Dataset } from "../../src/data/types.js";
 import { mlp } from "../../src/model/backbones/mlp.js";
-import type { Backbone } from "../../src/model/backbones/types.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import { regression } from "../../src/model/heads/regression.js";
 import type { WeightMap } from "../../src/model/spec.js";
-import { toyGroup, toyTasks, useCpu } from "./helpers.js";
-
-/** An mlp backbone that counts its training-mode forward passes. */
-function counting(counter: { n: number }): Backbone<object> {
-  const inner = mlp({ units: [8] });
-  return {
-    kind: "mlp",
-    config: inner.config,
-    async build(shape, f) {
-      const m = await inner.build(shape, f);
-      return {
-        outputShape: m.outputShape,
-        apply: (x, ctx) => {
-          if (ctx.training) counter.n++;
-          return m.apply(x, ctx);
-        },
-      };
-    },
-  };
-}
+import { countingMlp, toyGroup, toyTasks, useCpu } from "./helpers.js";
 
 /** The old group's input labelled for a third task too: sign of x2. */
 function withThird(g: { cls: Dataset; reg: Dataset }): Record<"cls" | "reg" | "sign", Dataset> {
@@ -76,7 +56,7 @@ describe("adding a task to a model trained on a task group", () => {
     const n0 = tf.memory().numTensors;
     const passes = { n: 0 };
     const base = model({ input: [8] })
-      .backbone(counting(passes))
+      .backbone(countingMlp(passes, { trainingOnly: true }))
       .head("cls", classifier(2))
       .head("reg", regression(1));
     const run = await base.fit(group, opts);

@@ -22,26 +22,7 @@ import { weighting } from "../../src/train/weighting/index.js";
 import { minNormFromGram } from "../../src/train/weighting/min-norm.js";
 import { gramOfRows } from "../../src/util/linalg.js";
 import { Random } from "../../src/util/random.js";
-import { toyGroup, toyTasks, useCpu } from "./helpers.js";
-
-/** An mlp backbone that counts its forward passes. */
-function counting(counter: { n: number }): Backbone<object> {
-  const inner = mlp({ units: [8] });
-  return {
-    kind: "mlp",
-    config: inner.config,
-    async build(shape, f) {
-      const m = await inner.build(shape, f);
-      return {
-        outputShape: m.outputShape,
-        apply: (x, ctx) => {
-          counter.n++;
-          return m.apply(x, ctx);
-        },
-      };
-    },
-  };
-}
+import { countingMlp, toyGroup, toyTasks, useCpu } from "./helpers.js";
 
 /** K regression tasks on one input: y_k = x . u_k (+ noise-free). */
 function kTasks(k: number, n = 32, dim = 6): Record<string, Dataset> {
@@ -76,7 +57,7 @@ describe("task groups in training", () => {
       const data = kTasks(4);
       const grouped = { n: 0 };
       const steps = { n: 0 };
-      await kModel(4, counting(grouped)).fit(data as never, {
+      await kModel(4, countingMlp(grouped)).fit(data as never, {
         epochs: 1,
         batchSize: 8,
         weighting: w,
@@ -88,7 +69,7 @@ describe("task groups in training", () => {
       if (w.needs === "representationGradients") return; // needs the group
       const apart = { n: 0 };
       const apartSteps = { n: 0 };
-      await kModel(4, counting(apart)).fit(data as never, {
+      await kModel(4, countingMlp(apart)).fit(data as never, {
         epochs: 1,
         batchSize: 8,
         weighting: w,
@@ -203,7 +184,7 @@ describe("task groups in training", () => {
     ]) {
       const counter = { n: 0 };
       const m = model({ input: [8] })
-        .backbone(counting(counter))
+        .backbone(countingMlp(counter))
         .head("cls", classifier(2))
         .head("reg", regression(1))
         .architecture(a);
@@ -261,7 +242,7 @@ describe("task groups in training", () => {
   it("validationSplit holds out the same samples for every member (one pass per group)", async () => {
     const counter = { n: 0 };
     const m = model({ input: [8] })
-      .backbone(counting(counter))
+      .backbone(countingMlp(counter))
       .head("cls", classifier(2))
       .head("reg", regression(1));
     const run = await m.fit(toyGroup(40), {

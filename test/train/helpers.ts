@@ -2,6 +2,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { fromArrays } from "../../src/data/from-arrays.js";
 import type { Dataset } from "../../src/data/types.js";
+import { mlp } from "../../src/model/backbones/mlp.js";
+import type { Backbone } from "../../src/model/backbones/types.js";
 import { Random } from "../../src/util/random.js";
 
 /** Two linearly separable-ish tasks over the same kind of input: class of sign(x0+x1), and x2-x3. */
@@ -127,4 +129,29 @@ export function toyImageRegression(img: Dataset): Dataset {
     labelKind: "regression",
     name: `${img.name}-reg`,
   });
+}
+
+/**
+ * An mlp backbone (units [8]) that counts its forward passes in `counter.n` (with
+ * `trainingOnly`, only the training-mode ones: evaluation and validation passes do not count).
+ */
+export function countingMlp(
+  counter: { n: number },
+  opts: { trainingOnly?: boolean } = {},
+): Backbone<object> {
+  const inner = mlp({ units: [8] });
+  return {
+    kind: "mlp",
+    config: inner.config,
+    async build(shape, f) {
+      const m = await inner.build(shape, f);
+      return {
+        outputShape: m.outputShape,
+        apply: (x, ctx) => {
+          if (!opts.trainingOnly || ctx.training) counter.n++;
+          return m.apply(x, ctx);
+        },
+      };
+    },
+  };
 }

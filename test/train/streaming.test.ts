@@ -18,13 +18,12 @@ import { writeParquetShards } from "../../src/data/stream/parquet-write.js";
 import type { SampleSource, StreamTable, StreamedDataset } from "../../src/data/stream/types.js";
 import { ConfigError, DataError } from "../../src/errors.js";
 import { mlp } from "../../src/model/backbones/mlp.js";
-import type { Backbone } from "../../src/model/backbones/types.js";
 import { classifier } from "../../src/model/heads/classifier.js";
 import { regression } from "../../src/model/heads/regression.js";
 import type { WeightMap } from "../../src/model/spec.js";
 import type { FitOptions } from "../../src/train/options.js";
 import { weighting } from "../../src/train/weighting/index.js";
-import { numTensors, toyGroup, toyTasks, useCpu } from "./helpers.js";
+import { countingMlp, numTensors, toyGroup, toyTasks, useCpu } from "./helpers.js";
 
 type G = { cls: StreamedDataset; reg: StreamedDataset };
 
@@ -50,25 +49,6 @@ function watched(g: G): { data: G; sources: SampleSource[] } {
     },
   };
   return { data: { cls: { ...g.cls, table }, reg: { ...g.reg, table } }, sources };
-}
-
-/** An mlp backbone that counts its forward passes. */
-function counting(counter: { n: number }): Backbone<object> {
-  const inner = mlp({ units: [8] });
-  return {
-    kind: "mlp",
-    config: inner.config,
-    async build(shape, f) {
-      const m = await inner.build(shape, f);
-      return {
-        outputShape: m.outputShape,
-        apply: (x, ctx) => {
-          counter.n++;
-          return m.apply(x, ctx);
-        },
-      };
-    },
-  };
 }
 
 const three = model({ input: [8] })
@@ -152,7 +132,7 @@ describe("training on streamed data", () => {
       const passes = { n: 0 };
       const steps = { n: 0 };
       await model({ input: [8] })
-        .backbone(counting(passes))
+        .backbone(countingMlp(passes))
         .head("cls", classifier(2))
         .head("reg", regression(1))
         .fit(train, {

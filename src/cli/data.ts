@@ -87,22 +87,24 @@ async function load(source: string, f: Flags): Promise<Record<string, pt.Dataset
   const missing = f.missing ?? "error";
   if (missing !== "error" && missing !== "drop")
     fail(`--missing "${missing}" is not error or drop.`, "--missing", missing);
-  const out: Record<string, pt.Dataset> = {};
   const path = resolve(source);
-  for (const [task, label] of labels) {
-    const args = { features, label, missing: missing as "error" | "drop" };
-    out[task] = isCsv
+  if (!f.labels) {
+    const args = { features, label: labels[0][1], missing: missing as "error" | "drop" };
+    const d = isCsv
       ? await pt.datasets.fromCsv(path, args)
       : await pt.datasets.fromJson(path, args);
+    return { [labels[0][0]]: d };
   }
-  const [first, ...rest] = Object.entries(out);
-  for (const [task, d] of rest)
-    if (d.size !== first[1].size || d.x.some((v, i) => v !== first[1].x[i]))
-      fail(
-        `Labels "${first[0]}" and "${task}" keep different rows (empty cells in different rows); fill or drop them in the file first.`,
-        "--labels",
-        task,
-      );
+  // one input with several label columns: a task group; an empty label cell is a masked label
+  // (written as null), an empty feature cell fails or, with --missing drop, drops the row
+  const args = {
+    features,
+    labels: Object.fromEntries(labels),
+    missing: missing as "error" | "drop",
+  };
+  const out: Record<string, pt.Dataset> = isCsv
+    ? await pt.datasets.fromCsv(path, args)
+    : await pt.datasets.fromJson(path, args);
   return out;
 }
 

@@ -120,6 +120,34 @@ describe("polytask data convert", () => {
     await assert.rejects(dataCommand([...args, "--label", "species", "--out", tmp()]), /missing/);
   });
 
+  it("an empty label cell in a CSV group is written as a missing label, not an error", async () => {
+    const dir = tmp();
+    const file = join(dir, "runs.csv");
+    writeFileSync(file, "a,b,up,risk\n1,2,0,0.5\n3,4,1,\n5,6,,1.5\n7,8,1,2.5\n");
+    const out = join(dir, "shards");
+    await quietly(() =>
+      dataCommand([
+        "convert",
+        file,
+        "--features",
+        "a,b",
+        "--labels",
+        "up=up,risk=risk",
+        "--out",
+        out,
+      ]),
+    );
+    const g = await fromParquet(out, { features: "x", labels: { up: "up", risk: "risk" } });
+    assert.equal(g.up.size, 4, "every row kept");
+    const c = await openSource(g, { shuffle: false }).next(4);
+    assert.deepEqual([...(c.mask.up ?? [])], [1, 1, 0, 1]);
+    assert.deepEqual([...(c.mask.risk ?? [])], [1, 0, 1, 1]);
+    assert.deepEqual(
+      [...c.y.risk].filter((_, i) => i !== 1),
+      [0.5, 1.5, 2.5],
+    );
+  });
+
   it("writes a JSON file of records", async () => {
     const dir = tmp();
     const file = join(dir, "records.json");

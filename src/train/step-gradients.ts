@@ -234,7 +234,6 @@ export const representationStep: StepFn<GradientWeightingInstance> = async (w) =
   const { a, instance } = w;
   const present = sharedRepresentation(w);
   const shared = a.trainable.filter((p) => p.shared).map((p) => p.variable);
-  const ivars = [...instance.variables];
   const { value, tape } = recordForward(
     w,
     a.step,
@@ -242,42 +241,18 @@ export const representationStep: StepFn<GradientWeightingInstance> = async (w) =
     instance.transformLoss?.bind(instance),
   );
   const { f, sources } = value;
-  const dz: (tf.Tensor | undefined)[] = [];
+  let G: tf.Tensor2D | undefined;
   try {
     const z = f.reps[present[0]];
     const bank = soleBank(f, a.net.banks, a.tasks, w.present);
-    if (bank && bank.z === z)
-      return await bankRepresentationStep(w, tape, f, sources, bank, z, shared);
-    a.tasks.forEach((t, i) => {
-      const src = sources[i];
-      if (!w.present[i] || !src) return dz.push(undefined);
-      const mine = ownParams(a.trainable, t);
-      const gs = tape.backward(src.y, [z, ...mine, ...ivars], src.dy);
-      // Algorithm 2: each head is updated with its own task's gradient
-      mine.forEach((v, k) => {
-        const g = gs[1 + k];
-        if (g) accumulate(w.grads, v, g);
-      });
-      ivars.forEach((v, k) => {
-        const g = gs[1 + mine.length + k];
-        if (g) accumulate(w.grads, v, g);
-      });
-      dz.push(gs[0] ?? tf.zerosLike(z));
-    });
-    const G = tf.tidy(
-      () => tf.stack(dz.map((g) => (g ? g.reshape([-1]) : tf.zeros([z.size])))) as tf.Tensor2D,
-    );
-    let weights: readonly number[];
-    try {
-      const c = await instance.combineGradients(G, (await f.stacked.data()) as Float32Array, w.ctx);
-      c.grad.dispose();
-      weights = c.weights ?? a.tasks.map((_, i) => (w.present[i] ? 1 : 0));
-    } finally {
-      G.dispose();
-    }
+    G = bank && bank.z === z ? bankRows(w, tape, sources, bank) : taskRows(w, tape, sources, z);
+    const c = await instance.combineGradients(G, (await f.stacked.data()) as Float32Array, w.ctx);
+    c.grad.dispose();
+    const weights = c.weights ?? a.tasks.map((_, i) => (w.present[i] ? 1 : 0));
     if (shared.length > 0) {
+      const rows = G;
       const dZ = tf.tidy(() =>
-        tf.addN(dz.flatMap((g, i) => (g ? [tf.mul(g, weights[i])] : [tf.zerosLike(z)]))),
+        tf.matMul(tf.tensor2d([...weights], [1, weights.length]), rows).reshape(z.shape),
       );
       const gs = tape.backward(z, shared, dZ);
       dZ.dispose();
@@ -291,22 +266,56 @@ export const representationStep: StepFn<GradientWeightingInstance> = async (w) =
     f.stacked.dispose();
     throw e;
   } finally {
+    G?.dispose();
     tape.dispose();
-    for (const g of dz) g?.dispose();
     releaseSources(f, sources);
   }
 };
 
-/** representationStep when the present tasks are one head bank: one backward pass for all. */
-async function bankRepresentationStep(
+/**
+ * [T, size of Z] rows dL_i/dZ, one backward pass per present task (absent tasks: zero rows);
+ * Algorithm 2: each head gets its own task's gradient, the instance's variables theirs summed.
+ */
+function taskRows(
   w: Work<GradientWeightingInstance>,
   tape: Tape,
-  f: ForwardResult,
+  sources: readonly (LossSource | undefined)[],
+  z: tf.Tensor,
+): tf.Tensor2D {
+  const { a, instance } = w;
+  const ivars = [...instance.variables];
+  const dz: (tf.Tensor | undefined)[] = [];
+  try {
+    a.tasks.forEach((t, i) => {
+      const src = sources[i];
+      if (!w.present[i] || !src) return dz.push(undefined);
+      const mine = ownParams(a.trainable, t);
+      const gs = tape.backward(src.y, [z, ...mine, ...ivars], src.dy);
+      mine.forEach((v, k) => {
+        const g = gs[1 + k];
+        if (g) accumulate(w.grads, v, g);
+      });
+      ivars.forEach((v, k) => {
+        const g = gs[1 + mine.length + k];
+        if (g) accumulate(w.grads, v, g);
+      });
+      dz.push(gs[0] ?? tf.zerosLike(z));
+    });
+    return tf.tidy(
+      () => tf.stack(dz.map((g) => (g ? g.reshape([-1]) : tf.zeros([z.size])))) as tf.Tensor2D,
+    );
+  } finally {
+    for (const g of dz) g?.dispose();
+  }
+}
+
+/** The same rows when the present tasks are one head bank: one backward pass for all. */
+function bankRows(
+  w: Work<GradientWeightingInstance>,
+  tape: Tape,
   sources: readonly (LossSource | undefined)[],
   b: BankedForward,
-  z: tf.Tensor,
-  shared: readonly tf.Variable[],
-): Promise<Outcome> {
+): tf.Tensor2D {
   const { a, instance } = w;
   const seeds = sources.flatMap((s, i) => (w.present[i] && s ? [s] : []));
   const bank = a.net.banks[b.bank];
@@ -320,26 +329,7 @@ async function bankRepresentationStep(
     a.tasks,
   );
   for (const [v, g] of params) accumulate(w.grads, v, g);
-  let weights: readonly number[];
-  try {
-    const c = await instance.combineGradients(G, (await f.stacked.data()) as Float32Array, w.ctx);
-    c.grad.dispose();
-    weights = c.weights ?? a.tasks.map((_, i) => (w.present[i] ? 1 : 0));
-    if (shared.length > 0) {
-      const dZ = tf.tidy(() =>
-        tf.matMul(tf.tensor2d([...weights], [1, weights.length]), G).reshape(z.shape),
-      );
-      const gs = tape.backward(z, shared, dZ);
-      dZ.dispose();
-      shared.forEach((v, k) => {
-        const g = gs[k];
-        if (g) accumulate(w.grads, v, g);
-      });
-    }
-  } finally {
-    G.dispose();
-  }
-  return { losses: f.stacked, weights };
+  return G;
 }
 
 export const representationTransformStep: StepFn<RepresentationTransformInstance> = async (

@@ -102,6 +102,16 @@ function toLabels(
   return { y, labelKind: k, numClasses: names.length, classNames: names };
 }
 
+/** Fails naming the first of `columns` the frame lacks. */
+function requireColumns(df: Frame, name: string, columns: readonly string[]): void {
+  for (const c of columns)
+    if (!df.columns.includes(c))
+      dataFail(name, "columns", `lack the column ${show(c)}`, {
+        value: c,
+        expected: `one of ${df.columns.join(", ")}`,
+      });
+}
+
 /** The rows whose feature cells (and `required` label cells) are complete, as numbers. */
 function featureRows(
   df: Frame,
@@ -110,12 +120,7 @@ function featureRows(
   required: readonly string[],
   missing: "error" | "drop" | undefined,
 ): { x: number[][]; keep: number[] } {
-  for (const c of [...features, ...required])
-    if (!df.columns.includes(c))
-      dataFail(name, "columns", `lack the column ${show(c)}`, {
-        value: c,
-        expected: `one of ${df.columns.join(", ")}`,
-      });
+  requireColumns(df, name, [...features, ...required]);
   const cols = features.map((c) => df.column(c).values);
   const req = required.map((c) => df.column(c).values);
   const rows = (req[0] ?? cols[0]).length;
@@ -210,12 +215,7 @@ export function fromFrameGroup<K extends string>(
       );
   });
   const { x, keep } = featureRows(df, name, args.features, [], args.missing);
-  for (const c of columns)
-    if (!df.columns.includes(c))
-      dataFail(name, "columns", `lack the column ${show(c)}`, {
-        value: c,
-        expected: `one of ${df.columns.join(", ")}`,
-      });
+  requireColumns(df, name, columns);
   const y: Record<string, number[] | number[][]> = {};
   const mask: Record<string, number[]> = {};
   const labelKind: Record<string, LabelKind> = {};

@@ -26,48 +26,27 @@
  * source's exact position as it was right after that step was read); `setState()` on a loader
  * built with the same datasets and options resumes with exactly the steps an uninterrupted run
  * would have produced next (call `epoch(state.epoch)` to continue).
+ *
+ * Beside it: loader-args.ts (the options and their checks), loader-state.ts (the checkpoint
+ * state), loader-step.ts (a step's host arrays and their tensors), unit-feed.ts (the units' samples).
  */
 import type * as tf from "@tensorflow/tfjs";
-import { ConfigError, DataError, show } from "../errors.js";
-import { Random, type RandomState } from "../util/random.js";
-import { disposeBatches, inputTensor, labelBatch } from "./batch.js";
+import { ConfigError, show } from "../errors.js";
+import { Random } from "../util/random.js";
 import { type Unit, unitsOf } from "./group.js";
+import { type MultiTaskLoaderArgs, checkLoaderArgs, checkMode } from "./loader-args.js";
 import { type LoaderState, checkLoaderState, layoutOf } from "./loader-state.js";
+import { type Drawn, type PreparedUnit, stepTensors } from "./loader-step.js";
 import { drawTask } from "./samplers/draw.js";
 import { proportional } from "./samplers/proportional.js";
-import { type SourceState, type SourceStats, isStreamed } from "./stream/types.js";
+import type { SourceState, SourceStats } from "./stream/types.js";
 import type { TaskStreamState } from "./task-stream.js";
-import type { AnyDataset, Dataset, Step, TaskSampler } from "./types.js";
+import type { AnyDataset, Step, TaskSampler } from "./types.js";
 import { MemoryFeed, SourceFeed, type UnitArrays, type UnitFeed } from "./unit-feed.js";
-import { checkDataset, checkUniqueNames } from "./validate.js";
 
+export { disposeStep } from "./loader-step.js";
+export type { MultiTaskLoaderArgs };
 export type { LoaderState };
-
-export interface MultiTaskLoaderArgs {
-  /** Samples per task batch. */
-  batchSize: number;
-  /** Task sampler. Defaults to `samplers.proportional()`. */
-  sampler?: TaskSampler;
-  /** Seed of the data order, task draws and augmentation. Defaults to 0. */
-  seed?: number;
-  /** Reshuffle each task every pass. Defaults to true. */
-  shuffle?: boolean;
-  /** Overrides the sampler's mode (the trainer sets "all" for gradient-based weighting). */
-  mode?: "one" | "all";
-  /** Total epochs of training, to compute `progress` for annealed samplers. Optional. */
-  epochs?: number;
-  /** Apply the datasets' transforms in training mode (random augmentation). Defaults to true. */
-  augment?: boolean;
-  /** Train task groups (datasets sharing one input) as one unit. Defaults to true. */
-  group?: boolean;
-  /**
-   * Independent batches per unit and step (weighting strategies such as MoDo and SDMGrad ask
-   * for 3): the first is the step's batch, the others its `extra` batches, drawn after it from
-   * the same stream. An epoch still passes each unit's samples once, so it has `samples` times
-   * fewer steps. Defaults to 1.
-   */
-  samples?: number;
-}
 
 /** What one epoch returns: iterate it with `for` or `for await` (the latter prefetches). */
 export interface EpochIterator<T extends string> extends Iterable<Step<T>>, AsyncIterable<Step<T>> {
@@ -76,24 +55,7 @@ export interface EpochIterator<T extends string> extends Iterable<Step<T>>, Asyn
   readonly steps: number;
 }
 
-/** One batch of a unit, as host arrays, with the seed of its augmentation. */
-interface Drawn extends UnitArrays {
-  seed: number;
-}
-
-/** One unit's batch as host arrays, gathered ahead of time (its extra batches too). */
-interface PreparedUnit extends Drawn {
-  unit: Unit;
-  seed: number;
-  extra: Omit<PreparedUnit, "unit" | "extra">[];
-}
-
 type Prepared = { units: PreparedUnit[]; after: LoaderState };
-
-/** Disposes every tensor of a Step (a group's shared input once, extra batches too). */
-export function disposeStep(step: Step): void {
-  disposeBatches(Object.values(step).flatMap((b) => (b ? [b, ...(b.extra ?? [])] : [])));
-}
 
 export type { tf };
 
@@ -130,54 +92,14 @@ export class MultiTaskLoader<T extends string = string> {
     datasets: Record<T, AnyDataset> | readonly (readonly [T, AnyDataset])[],
     args: MultiTaskLoaderArgs,
   ) {
-    const entries: (readonly [T, AnyDataset])[] = Array.isArray(datasets)
-      ? [...(datasets as readonly (readonly [T, AnyDataset])[])]
-      : (Object.entries(datasets) as [T, AnyDataset][]);
-    if (entries.length === 0)
-      throw new DataError("MultiTaskLoader: no tasks were given.", {
-        field: "datasets",
-        value: 0,
-        expected: "at least one task",
-      });
-    checkUniqueNames(entries.map((e) => e[0]));
-    const bs = args?.batchSize;
-    if (!Number.isInteger(bs) || bs < 1)
-      throw new ConfigError(`MultiTaskLoader: batchSize ${show(bs)} must be an integer >= 1.`, {
-        field: "batchSize",
-        value: bs,
-        expected: "an integer >= 1",
-      });
-    for (const [t, d] of entries) {
-      if (isStreamed(d)) continue; // its values are checked as its row groups are decoded
-      if (d == null || typeof d !== "object" || !("x" in d) || !("y" in d))
-        throw new DataError(`Task "${t}": ${show(d)} is not a Dataset.`, {
-          task: t,
-          field: "dataset",
-          value: d,
-          expected: "a Dataset (datasets.fromArrays, datasets.mnist, datasets.fromParquet, ...)",
-        });
-      checkDataset(d, { finite: false });
-    }
+    const { entries, batchSize: bs, samples: k } = checkLoaderArgs(datasets, args);
     this.tasks = entries.map((e) => e[0]);
     this.datasets = Object.fromEntries(entries) as Record<T, AnyDataset>;
     this.units = unitsOf(this.tasks, this.datasets, { group: args.group });
     this.sizes = Object.fromEntries(this.units.map((u) => [u.name, u.size]));
     this.sampler = args.sampler ?? proportional();
-    this.mode = args.mode ?? this.sampler.mode;
-    if (this.mode !== "one" && this.mode !== "all")
-      throw new ConfigError(`MultiTaskLoader: mode ${show(this.mode)} is not "one" or "all".`, {
-        field: "mode",
-        value: this.mode,
-        expected: '"one" or "all"',
-      });
+    this.mode = checkMode(args.mode ?? this.sampler.mode);
     this.batchSize = bs;
-    const k = args.samples ?? 1;
-    if (!Number.isInteger(k) || k < 1 || k > 16)
-      throw new ConfigError(`MultiTaskLoader: samples ${show(k)} must be an integer in 1..16.`, {
-        field: "samples",
-        value: k,
-        expected: "an integer in 1..16",
-      });
     this.samples = k;
     this.epochs = args.epochs;
     this.augment = args.augment ?? true;
@@ -345,28 +267,7 @@ export class MultiTaskLoader<T extends string = string> {
   }
 
   private consume(p: Prepared): Step<T> {
-    const out: Step<T> = {};
-    for (const u of p.units) {
-      const first = this.datasets[u.unit.tasks[0] as T];
-      const name = u.unit.tasks.length > 1 ? u.unit.name : undefined;
-      // each batch's input once, shared by the unit's tasks
-      const inputs = [u, ...u.extra].map((b) =>
-        inputTensor(first, b.x, b.size, b.seed, this.augment),
-      );
-      for (const t of u.unit.tasks) {
-        const d = this.datasets[t as T];
-        const b = labelBatch(d, inputs[0], u.labels[t], u.size, name);
-        out[t as T] =
-          u.extra.length > 0
-            ? {
-                ...b,
-                extra: u.extra.map((e, i) =>
-                  labelBatch(d, inputs[i + 1], e.labels[t], e.size, name),
-                ),
-              }
-            : b;
-      }
-    }
+    const out = stepTensors<T>(p.units, this.datasets, this.augment);
     this.committed = p.after;
     return out;
   }

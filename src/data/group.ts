@@ -10,7 +10,7 @@
  */
 import { ConfigError } from "../errors.js";
 import { type StreamTable, isStreamed } from "./stream/types.js";
-import type { AnyDataset, Dataset } from "./types.js";
+import type { AnyDataset, Dataset, Transform } from "./types.js";
 
 /** What the members of one group share. Identity (this object) marks membership. */
 export interface DatasetGroup {
@@ -44,7 +44,14 @@ export interface Unit {
 function sameTransforms(a: AnyDataset, b: AnyDataset): boolean {
   const ta = a.transforms ?? [];
   const tb = b.transforms ?? [];
-  return ta.length === tb.length && ta.every((t, i) => t === tb[i]);
+  return ta.length === tb.length && ta.every((t, i) => sameTransform(t, tb[i]));
+}
+
+/** The same transform object, or two built-in ones of one name made with equal options. */
+function sameTransform(a: Transform, b: Transform): boolean {
+  if (a === b) return true;
+  if (a.name !== b.name || a.options === undefined || b.options === undefined) return false;
+  return JSON.stringify(a.options) === JSON.stringify(b.options);
 }
 
 /** What marks the members of one group: the DatasetGroup, or a streamed dataset's table. */

@@ -63,6 +63,12 @@ export type AnyDataset = Dataset | import("./stream/types.js").StreamedDataset;
  */
 export interface Transform {
   readonly name: string;
+  /**
+   * The options a built-in transform was made with (JSON values). Two transforms with the same
+   * name and equal options act the same, so the members of a task group may each carry their
+   * own copy; a transform without options only equals itself.
+   */
+  readonly options?: Readonly<Record<string, unknown>>;
   /** The shape of one sample after the transform, from the shape before it. */
   outputShape(inputShape: readonly number[]): number[];
   /**

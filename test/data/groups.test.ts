@@ -117,6 +117,44 @@ describe("task groups: construction", () => {
         /"a" and "b" share one input/.test(e.message) &&
         e.field === "transforms",
     );
+
+    it("members may each carry a copy of one built-in transform (same name, equal options)", () => {
+      const img = fromArrays({
+        x: Array.from({ length: 4 }, (_, i) => Array(4).fill(i / 4)),
+        y: { a: [0, 1, 0, 1], b: [1, 0, 1, 0] },
+        inputShape: [2, 2, 1],
+      });
+      const norm = () => transforms.normalize({ mean: 0.1307, std: 0.3081 });
+      const a = withTransforms(img.a, norm());
+      const b = withTransforms(img.b, norm());
+      const units = unitsOf(["a", "b"], { a, b });
+      assert.deepEqual(
+        units.map((u) => u.tasks),
+        [["a", "b"]],
+      );
+      // the group's one input is normalised once, as each member's transform would
+      const loader = new MultiTaskLoader({ a, b }, { batchSize: 4, shuffle: false, mode: "all" });
+      const step = [...loader.epoch(0)][0] as Step;
+      assert.equal(step.a?.x, step.b?.x);
+      const got = Array.from(step.a?.x.dataSync() ?? []);
+      const want = [0, 0.25, 0.5, 0.75].flatMap((v) => Array(4).fill((v - 0.1307) / 0.3081));
+      got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `x[${i}] = ${v}`));
+      disposeStep(step);
+      // other options, another transform, or a hand-made transform (no options) still differ
+      for (const other of [
+        transforms.normalize({ mean: 0.5, std: 0.3081 }),
+        transforms.gaussianNoise(0.1),
+        {
+          name: "normalize",
+          outputShape: (s: readonly number[]) => [...s],
+          apply: (x: tf.Tensor) => x,
+        },
+      ])
+        assert.throws(
+          () => unitsOf(["a", "b"], { a, b: withTransforms(img.b, other) }),
+          (e: unknown) => e instanceof ConfigError && e.field === "transforms",
+        );
+    });
   });
 });
 

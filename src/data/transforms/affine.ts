@@ -19,6 +19,7 @@ export function randomShift(maxPixels: number, fill = 0): Transform {
   const m = transformOptions("randomShift", randomShiftSchema, { maxPixels, fill }).maxPixels;
   return {
     name: "randomShift",
+    options: { maxPixels, fill },
     outputShape(shape) {
       imageShape("randomShift", shape);
       return [...shape];
@@ -52,6 +53,7 @@ export function randomRotation(maxDegrees: number, fill = 0): Transform {
   }).maxDegrees;
   return {
     name: "randomRotation",
+    options: { maxDegrees, fill },
     outputShape(shape) {
       imageShape("randomRotation", shape);
       return [...shape];

@@ -14,6 +14,7 @@ export function channels(to: 1 | 3): Transform {
   transformOptions("channels", channelsSchema, { to });
   return {
     name: "channels",
+    options: { to },
     outputShape(shape) {
       const [h, w, c] = imageShape("channels", shape);
       if (c !== to && c !== 1 && c !== 3)

@@ -21,6 +21,7 @@ export function cutout(size: number, p = 1, fill = 0): Transform {
   const prob = p;
   return {
     name: "cutout",
+    options: { size, p, fill },
     outputShape(shape) {
       imageShape("cutout", shape);
       return [...shape];

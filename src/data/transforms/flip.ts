@@ -28,6 +28,7 @@ export function randomFlip(args: FlipArgs = {}): Transform {
   const vertical = args.vertical ?? false;
   return {
     name: "randomFlip",
+    options: { ...args },
     outputShape(shape) {
       imageShape("randomFlip", shape);
       return [...shape];

@@ -21,6 +21,7 @@ export function gaussianNoise(std: number, clip?: readonly [number, number]): Tr
   const s = transformOptions("gaussianNoise", gaussianNoiseSchema, { std, clip }).std;
   return {
     name: "gaussianNoise",
+    options: { std, clip },
     outputShape: (shape) => [...shape],
     apply(x: tf.Tensor, random: Random, training: boolean) {
       if (!training || s === 0) return x;

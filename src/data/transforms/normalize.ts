@@ -29,6 +29,7 @@ export function normalize(args: NormalizeArgs): Transform {
   const std = typeof args.std === "number" ? [args.std] : [...args.std];
   return {
     name: "normalize",
+    options: { mean: args.mean, std: args.std },
     outputShape(shape) {
       if (mean.length > 1 && shape[shape.length - 1] !== mean.length)
         throw new ConfigError(

@@ -11,6 +11,7 @@ export function pad(pixels: number, value = 0): Transform {
   const p = transformOptions("pad", padSchema, { pixels, value }).pixels;
   return {
     name: "pad",
+    options: { pixels, value },
     outputShape(shape) {
       const [h, w, c] = imageShape("pad", shape);
       return [h + 2 * p, w + 2 * p, c];
@@ -35,6 +36,7 @@ export function centerCrop(size: readonly [number, number]): Transform {
   const [ch, cw] = transformOptions("centerCrop", centerCropSchema, { size }).size;
   return {
     name: "centerCrop",
+    options: { size },
     outputShape(shape) {
       const [h, w, c] = imageShape("centerCrop", shape);
       if (ch > h || cw > w)

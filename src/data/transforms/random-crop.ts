@@ -18,6 +18,7 @@ export function randomCrop(size: readonly [number, number], padding = 0): Transf
   const p = padding;
   return {
     name: "randomCrop",
+    options: { size, padding },
     outputShape(shape) {
       const [h, w, c] = imageShape("randomCrop", shape);
       if (ch > h + 2 * p || cw > w + 2 * p)

@@ -16,6 +16,7 @@ export function resize(
   const [h, w] = transformOptions("resize", resizeSchema, { size, method }).size;
   return {
     name: "resize",
+    options: { size, method },
     outputShape(shape) {
       const [, , c] = imageShape("resize", shape);
       return [h, w, c];

@@ -14,6 +14,7 @@ export function truncatePad(length: number, padId = 0): Transform {
   const L = transformOptions("truncatePad", truncatePadSchema, { length, padId }).length;
   return {
     name: "truncatePad",
+    options: { length, padId },
     outputShape(shape) {
       if (shape.length !== 1)
         throw new ConfigError(

@@ -3,10 +3,12 @@
  * training pairs with a fixed validation split held out of them (the same samples for every
  * configuration, seed and task: the split never depends on the run's seed) and the 10,000 test
  * pairs, which are only ever used for the final evaluation of the selected weights.
+ * Two ablation variants change that (plan.ts): `normalized` normalises every input as the
+ * released code does; `test-selected` trains on all 60,000 pairs and validates on the test pairs.
  */
 import { splitGroup } from "../../../src/data/ops.js";
 import * as pt from "../../../src/index.js";
-import type { Campaign } from "./plan.js";
+import type { Campaign, Variant } from "./plan.js";
 import type { Task } from "./recipe.js";
 
 export interface ReproData {
@@ -23,7 +25,10 @@ export function pick(
   return Object.fromEntries(tasks.map((t) => [t, d[t]]));
 }
 
-export function loadData(c: Campaign): ReproData {
+/** The released code's input normalisation (MNIST's pixel mean and std). */
+export const RELEASED_NORMALIZE = { mean: 0.1307, std: 0.3081 } as const;
+
+export function loadData(c: Campaign, variant: Variant = "paper"): ReproData {
   const all = pt.datasets.multiMnist({
     split: "train",
     seed: c.dataSeed,
@@ -34,10 +39,19 @@ export function loadData(c: Campaign): ReproData {
     seed: c.dataSeed,
     ...(c.testLimit ? { limit: c.testLimit } : {}),
   });
+  const testSet = { left: test.left, right: test.right };
+  if (variant === "test-selected")
+    return { train: { left: all.left, right: all.right }, val: testSet, test: testSet };
   const { train, val } = splitGroup(
     { left: all.left, right: all.right },
     c.validationFraction,
     c.dataSeed,
   );
-  return { train, val, test: { left: test.left, right: test.right } };
+  const out = { train, val, test: testSet };
+  if (variant !== "normalized") return out;
+  const norm = (d: Record<Task, pt.Dataset>): Record<Task, pt.Dataset> => ({
+    left: pt.withTransforms(d.left, pt.transforms.normalize(RELEASED_NORMALIZE)),
+    right: pt.withTransforms(d.right, pt.transforms.normalize(RELEASED_NORMALIZE)),
+  });
+  return { train: norm(out.train), val: norm(out.val), test: norm(out.test) };
 }

@@ -62,7 +62,7 @@ console.warn = (...args: unknown[]) => {
 };
 const info = await pt.useBackend(campaign.backend as pt.BackendName | undefined, { quiet: true });
 console.warn = warn;
-const data = loadData(campaign);
+const data = loadData(campaign, spec.variant);
 const tasks = tasksOf(spec.config);
 const train = pick(data.train, tasks);
 const val = pick(data.val, tasks);

@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { type Cell, type Row, searchTable, table, withinGoal } from "./aggregate.js";
-import { type Method, TABLE3, lrTag } from "./plan.js";
+import { type Method, TABLE3, VARIANT_NOTES, type Variant, lrTag } from "./plan.js";
 import { fullPlan, progress } from "./progress.js";
 import { GRADNORM_OPTIONS, scheduleOf } from "./recipe.js";
 import { DEFAULT_ROOT, HERE, historyOf, readEvents, readJson, writeJson } from "./store.js";
@@ -203,10 +203,10 @@ export function writeReport(root: string, outDir: string = HERE): { json: string
     );
   md.push("");
   for (const [v, rows] of Object.entries(ablations)) {
-    md.push(`## Ablation: \`${v}\` (the released code's settings)`, "");
+    md.push(`## Ablation: \`${v}\``, "");
     md.push(
-      "lr x0.85 every 10 epochs, dropout 0.5 (convNet dropout: after the conv stack and after the FC 50), heads FC 50->50->10 (`classifier(10, { hidden: [50] })`); each configuration at its chosen rate, seeds " +
-        `${c.ablationSeeds.join(", ")}, ${c.finalEpochs} epochs, same data and selection.`,
+      `${VARIANT_NOTES[v as Exclude<Variant, "paper">]}; each configuration at its chosen rate, seeds ` +
+        `${c.ablationSeeds.join(", ")}, ${c.finalEpochs} epochs; otherwise the same data and selection.`,
       "",
     );
     md.push(...tableMd(rows as Record<Method, Row>), "");

@@ -12,7 +12,7 @@
  * Settings (fixed when the campaign is created, in DIR/campaign.json; `--parallel` and
  * `--threads` may change later): --search-epochs N --final-epochs N --seeds 0,1,2
  * --lrs 1e-4,... --train-limit N --test-limit N --configs uniform,mgda,...
- * --ablations released|none --ablation-seeds 0,1,2 --parallel N --threads N --backend NAME.
+ * --ablations released,normalized,test-selected|none --ablation-seeds 0,1,2 --parallel N --threads N --backend NAME.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
@@ -61,7 +61,9 @@ function settings(): Partial<Campaign> {
       flags.get("ablations") === "none" ? [] : (flags.get("ablations") as string).split(",");
     for (const x of a)
       if (!(VARIANTS as readonly string[]).includes(x) || x === "paper")
-        throw new Error(`run.ts: unknown ablation "${x}"; known: released, none`);
+        throw new Error(
+          `run.ts: unknown ablation "${x}"; known: ${VARIANTS.filter((v) => v !== "paper").join(", ")}, none`,
+        );
     s.ablations = a as Variant[];
   }
   if (flags.has("ablation-seeds")) s.ablationSeeds = ints(flags.get("ablation-seeds") as string);

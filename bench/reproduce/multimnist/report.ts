@@ -206,7 +206,7 @@ export function writeReport(root: string, outDir: string = HERE): { json: string
     md.push(`## Ablation: \`${v}\``, "");
     md.push(
       `${VARIANT_NOTES[v as Exclude<Variant, "paper">]}; each configuration at its chosen rate, seeds ` +
-        `${c.ablationSeeds.join(", ")}, ${c.finalEpochs} epochs; otherwise the same data and selection.`,
+        `${c.ablationSeeds.join(", ")}, ${c.finalEpochs} epochs; otherwise as the final runs.`,
       "",
     );
     md.push(...tableMd(rows as Record<Method, Row>), "");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError } from "../../../src/errors.js";
 import { weighting } from "../../../src/train/weighting/index.js";
-import { mgdaScales } from "../../../src/train/weighting/mgda.js";
+import { mgdaScales, mgdaWeights } from "../../../src/train/weighting/mgda.js";
 import { minNormPair } from "../../../src/train/weighting/min-norm.js";
 import { gramOfRows } from "../../../src/util/linalg.js";
 import { Random } from "../../../src/util/random.js";
@@ -123,5 +123,24 @@ describe("minNormSolver (MGDA, Frank-Wolfe)", () => {
     assert.equal(inst.needs, "sharedGradients");
     close(mgdaScales("loss+", gram, [2, 4]), [6, 4]);
     close(mgdaScales("loss", gram, [2, 4]), [2, 4]);
+  });
+
+  it("mgda weightsOn: the normalised problem's weights on the normalised or on the raw gradients", () => {
+    const gram = gramOfRows([
+      [3, 0],
+      [0, 1],
+    ]);
+    // loss+ with losses (2, 4): scales (6, 4), normalised norms^2 (1/4, 1/16) -> weights (0.2, 0.8)
+    const normalized = mgdaWeights(gram, [2, 4], "loss+");
+    close(normalized.w, [0.2 / 6, 0.8 / 4]);
+    const raw = mgdaWeights(gram, [2, 4], "loss+", "raw");
+    close(raw.w, [0.2, 0.8]); // a convex combination of the raw gradients (the released code's)
+    assert.equal(raw.residual, normalized.residual);
+    // without normalisation the two agree
+    close(mgdaWeights(gram, [2, 4], "none", "raw").w, mgdaWeights(gram, [2, 4], "none").w);
+    const inst = weighting
+      .mgda({ mode: "representation", normalization: "loss+", weightsOn: "raw" })
+      .create(["a", "b"], { seed: 0 });
+    assert.equal(inst.needs, "representationGradients");
   });
 });

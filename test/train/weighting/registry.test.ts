@@ -65,6 +65,7 @@ describe("weighting registry", () => {
       ["cagrad", { c: Number.NaN }, /c/],
       ["cagrad", { c: Number.POSITIVE_INFINITY }, /c/],
       ["mgda", { normalization: "max" }, /normalization/],
+      ["mgda", { weightsOn: "scaled" }, /weightsOn/],
       ["mgda", { mode: "backbone" }, /"shared", "representation"/],
       ["dwa", { temperature: 0 }, /temperature/],
       ["gradvac", { beta: 2 }, /beta/],

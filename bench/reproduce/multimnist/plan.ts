@@ -26,9 +26,17 @@ export const LR_GRID = [1e-4, 5e-4, 1e-3, 5e-3, 1e-2, 5e-2] as const;
  * 0.5, heads FC 50->50->10); `normalized`, the released code's input normalisation
  * ((x - 0.1307) / 0.3081); `test-selected`, the released code's data use (all 60,000 pairs
  * trained on, the epoch picked by test accuracy, so the reported figure is the best test
- * accuracy over epochs).
+ * accuracy over epochs); `mgda-released` (MGDA-UB only), MGDA-UB's weights as the released code
+ * computes them (gradients normalised by loss times norm, `loss+`, and the weights found on them
+ * applied to the raw losses).
  */
-export const VARIANTS = ["paper", "released", "normalized", "test-selected"] as const;
+export const VARIANTS = [
+  "paper",
+  "released",
+  "normalized",
+  "test-selected",
+  "mgda-released",
+] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 /** What each ablation variant changes (the report's section headings). */
@@ -39,6 +47,13 @@ export const VARIANT_NOTES: Record<Exclude<Variant, "paper">, string> = {
     "the paper's recipe on inputs normalised as the released code does, (x - 0.1307) / 0.3081 (`transforms.normalize`)",
   "test-selected":
     "the paper's recipe with the released code's data use: trained on all 60,000 pairs, no validation split, the epoch picked by test accuracy (an optimistic figure: the best test accuracy over epochs)",
+  "mgda-released":
+    'MGDA-UB\'s weights as the released code computes them: the gradients of the shared representation normalised by loss times norm (`loss+`, as the released code\'s sample configuration sets it) and the min-norm weights found on them applied to the raw losses (`mgda({ mode: "representation", normalization: "loss+", weightsOn: "raw" })`); MGDA-UB only',
+};
+
+/** The configurations a variant applies to (all when absent). */
+export const VARIANT_CONFIGS: Partial<Record<Variant, readonly ConfigName[]>> = {
+  "mgda-released": ["mgda"],
 };
 
 /** Sener & Koltun 2018, Table 3 (MultiMNIST), test accuracy in percent. */
@@ -197,7 +212,7 @@ export function planRuns(c: Campaign, done: Finished): { runs: RunSpec[]; comple
         ...(continues ? { continues } : {}),
       });
     }
-    for (const variant of c.ablations)
+    for (const variant of c.ablations.filter((v) => VARIANT_CONFIGS[v]?.includes(config) ?? true))
       for (const seed of c.ablationSeeds)
         later.push({
           id: ablationId(variant, config, seed),

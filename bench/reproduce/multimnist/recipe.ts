@@ -24,7 +24,12 @@ export function tasksOf(config: ConfigName): Task[] {
  */
 export const GRADNORM_OPTIONS = { alpha: 1.5, lr: 0.025, mode: "shared" } as const;
 
-export function strategyOf(config: ConfigName): pt.WeightingStrategy<object> {
+export function strategyOf(
+  config: ConfigName,
+  variant: Variant = "paper",
+): pt.WeightingStrategy<object> {
+  if (variant === "mgda-released" && config === "mgda")
+    return pt.weighting.mgda({ mode: "representation", normalization: "loss+", weightsOn: "raw" });
   switch (config) {
     case "single-left":
     case "single-right":
@@ -78,7 +83,7 @@ export function fitOptionsOf(spec: RunSpec, batchSize: number): pt.FitOptions<st
     lr: spec.lr,
     optimizer: pt.optimizers.sgd({ lr: spec.lr, momentum: 0.9 }),
     schedule: scheduleOf(spec.variant),
-    weighting: strategyOf(spec.config),
+    weighting: strategyOf(spec.config, spec.variant),
     metrics,
     earlyStopping: {
       monitor: "val/mean/accuracy",

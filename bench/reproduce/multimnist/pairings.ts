@@ -100,20 +100,20 @@ const f2 = (x: number) => x.toFixed(2);
 const md = [
   "# Table 3 and the test set's pairing",
   "",
-  `Written by \`node --import tsx bench/reproduce/multimnist/pairings.ts\` on ${new Date().toISOString()} (load average ${loadavg()
+  `Written by \`node --import tsx bench/reproduce/multimnist/pairings.ts${root === resolve(DEFAULT_ROOT) ? "" : ` --root ${root}`}\` on ${new Date().toISOString()} (load average ${loadavg()
     .map((x) => x.toFixed(2))
     .join(
       ", ",
     )}; ${info.summary}). Each final run's selected weights, tested on MultiMNIST test sets composed with data seeds ${pairings.join(", ")} (seed ${campaign.dataSeed} is the campaign's own: its column is Table 3). Every pairing holds the same 10,000 test digits on the left; the right digits are drawn anew, so each test digit is a right digit 0, 1, 2, ... times. Accuracy % as the mean over the run seeds (n).`,
   "",
-  `| method | task | paper | ${pairings.map((s) => `pairing ${s}`).join(" | ")} | mean over pairings | sd over pairings | paper - mean |`,
-  `|---|---|---|${pairings.map(() => "---|").join("")}---|---|---|`,
+  `| method | task | n | paper | ${pairings.map((s) => `pairing ${s}`).join(" | ")} | mean over pairings | sd over pairings | paper - mean |`,
+  `|---|---|---|---|${pairings.map(() => "---|").join("")}---|---|---|`,
 ];
 for (const [method, byTask] of Object.entries(cells))
   for (const [task, c] of Object.entries(byTask)) {
     const paper = TABLE3[method as Method][task as "left" | "right"];
     md.push(
-      `| ${TABLE3[method as Method].label} | ${task} | ${f2(paper)} | ${c.perPairing.map(f2).join(" | ")} | ${f2(mean(c.perPairing))} | ${f2(sd(c.perPairing))} | ${f2(paper - mean(c.perPairing))} |`,
+      `| ${TABLE3[method as Method].label} | ${task} | ${c.n} | ${f2(paper)} | ${c.perPairing.map(f2).join(" | ")} | ${f2(mean(c.perPairing))} | ${f2(sd(c.perPairing))} | ${f2(paper - mean(c.perPairing))} |`,
     );
   }
 md.push("");

@@ -64,6 +64,8 @@ export type {
   LabelKind,
   LoaderState,
   MultiMnistArgs,
+  MultiMnistSplits,
+  MultiMnistSplitsArgs,
   MultiTaskLoaderArgs,
   MultiTaskPair,
   QuickDrawArgs,

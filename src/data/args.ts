@@ -37,6 +37,12 @@ export const datasetArgs = {
     variant: z.enum(["sener", "pareto"]).optional(),
     source: z.enum(["mnist", "fashion", "fashion+mnist"]).optional(),
   }),
+  multiMnistSplits: z.strictObject({
+    seed,
+    variant: z.enum(["sener", "pareto"]).optional(),
+    source: z.enum(["mnist", "fashion", "fashion+mnist"]).optional(),
+    validation: z.number().gt(0).lt(1).optional(),
+  }),
   quickDraw: z.strictObject({
     categories: z.union([z.array(z.string()).min(1).readonly(), num.count(), z.literal("all")]),
     split,

@@ -3,6 +3,7 @@ import { fromArrays } from "./from-arrays.js";
 import { fashionMnist } from "./sources/fashion.js";
 import { fromIdx } from "./sources/idx.js";
 import { mnist } from "./sources/mnist.js";
+import { multiMnistSplits } from "./sources/multi-mnist-splits.js";
 import { multiMnist } from "./sources/multi-mnist.js";
 import { fromParquet } from "./sources/parquet.js";
 import { quickDraw, quickDrawCategories } from "./sources/quickdraw.js";
@@ -16,6 +17,7 @@ export const datasets = {
   mnist,
   fashionMnist,
   multiMnist,
+  multiMnistSplits,
   quickDraw,
   quickDrawCategories,
   spamAssassin,
@@ -34,6 +36,7 @@ export type { FashionArgs } from "./sources/fashion.js";
 export type { FromIdxArgs } from "./sources/idx.js";
 export type { ImageSetArgs } from "./sources/mnist.js";
 export type { MultiMnistArgs, MultiTaskPair } from "./sources/multi-mnist.js";
+export type { MultiMnistSplits, MultiMnistSplitsArgs } from "./sources/multi-mnist-splits.js";
 export type { QuickDrawArgs } from "./sources/quickdraw.js";
 export type { SpamArgs } from "./sources/spam.js";
 export type { TabularArgs } from "./sources/tabular.js";

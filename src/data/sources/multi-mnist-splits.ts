@@ -12,15 +12,13 @@
  */
 import { Random } from "../../util/random.js";
 import { checkDatasetArgs } from "../args.js";
-import { FASHION_CLASSES, rawFashion } from "./fashion.js";
-import type { RawImages } from "./images.js";
-import { DIGITS, rawMnist } from "./mnist.js";
 import {
   type MultiMnistArgs,
   type MultiTaskPair,
   composePairs,
   drawPairs,
   multiMnist,
+  multiSetup,
 } from "./multi-mnist.js";
 
 export interface MultiMnistSplitsArgs extends Pick<MultiMnistArgs, "variant" | "source" | "seed"> {
@@ -55,30 +53,16 @@ export function multiMnistSplits(args: MultiMnistSplitsArgs = {}): MultiMnistSpl
   const source = o.source ?? "mnist";
   const seed = o.seed ?? 0;
   const fraction = o.validation ?? 0.1;
-  const a = source === "fashion" ? rawFashion("train") : rawMnist("train");
-  const b = source === "mnist" ? a : rawFashion("train");
-  const partners = variant === "pareto" ? 2 : 1;
-  const size = variant === "pareto" ? 36 : 28;
-  const prefix = {
-    mnist: "multiMnist",
-    fashion: "multiFashion",
-    "fashion+mnist": "multiFashionMnist",
-  }[source];
-  const base = `${prefix}${variant === "pareto" ? "36" : ""}`;
+  const { a, b, partners, size, meta } = multiSetup(source, variant, "train");
   const random = new Random(seed);
   const left = partition(a.size, fraction, random);
   const right = b === a ? left : partition(b.size, fraction, random);
-  const meta = (part: string) => ({
-    name: `${base}/${part}`,
-    leftClasses: source === "fashion" ? FASHION_CLASSES : DIGITS,
-    rightClasses: source === "mnist" ? DIGITS : FASHION_CLASSES,
-  });
   // each part's left images in order, each with partners drawn among the same part's images
   const compose = (l: Int32Array, r: Int32Array, pairSeed: number, part: string) => {
     const p = drawPairs(l.length, r.length, partners, pairSeed);
     const li = p.left.map((k) => l[k]);
     const ri = p.right.map((k) => r[k]);
-    return composePairs(a as RawImages, b as RawImages, li, ri, size, meta(part));
+    return composePairs(a, b, li, ri, size, meta(part));
   };
   return {
     train: compose(left.train, right.train, random.nextUint32(), "train"),

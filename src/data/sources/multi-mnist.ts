@@ -143,26 +143,50 @@ export function drawPairs(
   return { left, right };
 }
 
-export function multiMnist(args: MultiMnistArgs = {}): MultiTaskPair {
-  checkDatasetArgs("multiMnist", args);
-  const split = checkSplit("multiMnist", args.split);
-  const variant = args.variant ?? "sener";
-  const source = args.source ?? "mnist";
+/** A variant's source images, pairing and names: what multiMnist and multiMnistSplits share. */
+export function multiSetup(
+  source: NonNullable<MultiMnistArgs["source"]>,
+  variant: NonNullable<MultiMnistArgs["variant"]>,
+  split: "train" | "test",
+) {
   const a = source === "fashion" ? rawFashion(split) : rawMnist(split);
   const b = source === "mnist" ? a : rawFashion(split);
-  const partners = variant === "pareto" ? 2 : 1;
-  const size = variant === "pareto" ? 36 : 28;
   const prefix = {
     mnist: "multiMnist",
     fashion: "multiFashion",
     "fashion+mnist": "multiFashionMnist",
   }[source];
-  const name = `${prefix}${variant === "pareto" ? "36" : ""}/${split}`;
+  return {
+    a,
+    b,
+    partners: variant === "pareto" ? 2 : 1,
+    size: (variant === "pareto" ? 36 : 28) as 28 | 36,
+    /** The names and class names of a part ("train", "test", "val"). */
+    meta: (part: string) => ({
+      name: `${prefix}${variant === "pareto" ? "36" : ""}/${part}`,
+      leftClasses: source === "fashion" ? FASHION_CLASSES : DIGITS,
+      rightClasses: source === "mnist" ? DIGITS : FASHION_CLASSES,
+    }),
+  };
+}
+
+export function multiMnist(args: MultiMnistArgs = {}): MultiTaskPair {
+  checkDatasetArgs("multiMnist", args);
+  const split = checkSplit("multiMnist", args.split);
+  const { a, b, partners, size, meta } = multiSetup(
+    args.source ?? "mnist",
+    args.variant ?? "sener",
+    split,
+  );
+  const m = meta(split);
   const all = drawPairs(a.size, b.size, partners, args.seed ?? 0);
-  const keep = pickIndices(name, all.left.length, args.limit);
-  return composePairs(a, b, all.left.slice(0, keep.length), all.right.slice(0, keep.length), size, {
-    name,
-    leftClasses: source === "fashion" ? FASHION_CLASSES : DIGITS,
-    rightClasses: source === "mnist" ? DIGITS : FASHION_CLASSES,
-  });
+  const keep = pickIndices(m.name, all.left.length, args.limit);
+  return composePairs(
+    a,
+    b,
+    all.left.slice(0, keep.length),
+    all.right.slice(0, keep.length),
+    size,
+    m,
+  );
 }

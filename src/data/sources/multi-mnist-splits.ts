@@ -38,11 +38,7 @@ function partition(
   fraction: number,
   random: Random,
 ): { train: Int32Array; val: Int32Array } {
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = random.int(i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = random.shuffle(Int32Array.from({ length: n }, (_, i) => i));
   const nVal = Math.round(n * fraction);
   return { val: order.slice(0, nVal).sort(), train: order.slice(nVal).sort() };
 }
